@@ -1,0 +1,57 @@
+import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { CamelCasePlugin, Kysely, sql } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import { PostgresJSDialect } from "kysely-postgres-js";
+import postgres from "postgres";
+import type { Database } from "./schema";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** The PostgreSQL URL when the database is a server (needed by the socket.io adapter). */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions = { url: string } | { pgliteDir: string | undefined };
+
+const plugins = [new CamelCasePlugin()];
+
+/** PGlite in a folder (kept across restarts), in memory when `pgliteDir` is undefined, or PostgreSQL. */
+export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  if ("url" in options) {
+    const client = postgres(options.url, {
+      max: 10,
+      onnotice: () => {},
+      // timestamptz stays a Date; bigint counters arrive as strings, which Kysely types say.
+      connect_timeout: 10,
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins });
+    return { db, kind: "postgres", url: options.url, close: () => db.destroy() };
+  }
+  // One options object: `new PGlite(undefined, {extensions})` silently drops the extensions.
+  const pglite = new PGlite({ dataDir: options.pgliteDir, extensions: { btree_gist } });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins });
+  return { db, kind: "pglite", close: () => db.destroy() };
+}
+
+/** Round-trip to the database, for /health and the start-up check. */
+export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === "23505";
+}
+
+export function isExclusionViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === "23P01";
+}

@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001-foundation";
+
+/**
+ * The static index of migrations, in order. A static index (rather than reading the folder) works the
+ * same from source, from a bundle and in tests; a test checks that it lists every file of the folder.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001-foundation": m0001,
+};

@@ -1,0 +1,67 @@
+import { redirect, type ServerBuild } from "@remix-run/node";
+import type { Access } from "./access";
+import { decideAccess, homePathFor } from "./access";
+
+type RouteModule = ServerBuild["routes"][string]["module"];
+type LoaderArgs = Parameters<NonNullable<RouteModule["loader"]>>[0];
+
+export function routeAccess(module: RouteModule): Access | undefined {
+  return (module.handle as { access?: Access } | undefined)?.access;
+}
+
+/** Route ids whose module declares no access rule: the route-permission test requires none. */
+export function routesWithoutAccess(build: ServerBuild): string[] {
+  return Object.values(build.routes)
+    .filter((route) => !routeAccess(route.module))
+    .map((route) => route.id);
+}
+
+function check(access: Access | undefined, args: LoaderArgs): void {
+  const session = args.context.session;
+  const decision = decideAccess(access, session?.user.role ?? null);
+  if (decision === "allow") return;
+  const url = new URL(args.request.url);
+  if (decision === "login") {
+    const back = url.pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/") + url.search.replace(/[?&]_routes=[^&]*/, "");
+    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
+  }
+  if (decision === "home") throw redirect(homePathFor(session!.user.role));
+  throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
+}
+
+const guarded = new WeakMap<ServerBuild, ServerBuild>();
+
+/**
+ * Every page's loader and action run behind the access rule its module declares in
+ * `handle.access` (deny by default). One place enforces it, for documents and data requests alike.
+ */
+export function guardBuild(build: ServerBuild): ServerBuild {
+  const cached = guarded.get(build);
+  if (cached) return cached;
+  const routes: ServerBuild["routes"] = {};
+  for (const [id, route] of Object.entries(build.routes)) {
+    const module = route.module;
+    const access = routeAccess(module);
+    const loader = module.loader;
+    const action = module.action;
+    routes[id] = {
+      ...route,
+      module: {
+        ...module,
+        loader: async (args) => {
+          check(access, args);
+          return loader ? loader(args) : null;
+        },
+        action: action
+          ? async (args) => {
+              check(access, args);
+              return action(args);
+            }
+          : undefined,
+      },
+    };
+  }
+  const result = { ...build, routes };
+  guarded.set(build, result);
+  return result;
+}

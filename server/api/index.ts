@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import { decideAccess } from "../access/access";
+import type { HonoEnv } from "../app";
+import { DomainError } from "../domain/domain-error";
+import type { AppServices } from "../services/context";
+import { accountRoutes } from "./account";
+import { adminRoutes } from "./admin";
+import { actorOf, type ApiRoute } from "./route-table";
+
+export function apiRouteTable(services: AppServices): ApiRoute[] {
+  return [...accountRoutes(services), ...adminRoutes(services)];
+}
+
+const STATUS_BY_CODE: Record<string, 400 | 403 | 404 | 409 | 410 | 422 | 429> = {
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  SLOT_TAKEN: 409,
+  CONFLICT: 409,
+  GONE: 410,
+  RATE_LIMITED: 429,
+};
+
+/** Thin JSON adapters: access check → handler (which validates and calls one service) → JSON. */
+export function createApiApp(services: AppServices) {
+  const api = new Hono<HonoEnv>();
+  for (const route of apiRouteTable(services)) {
+    api[route.method](route.path, async (c) => {
+      const actor = actorOf(c);
+      const decision = decideAccess(route.access, actor?.role ?? null);
+      if (decision === "login") return c.json({ error: "UNAUTHENTICATED", message: "Please log in" }, 401);
+      if (decision === "forbidden") return c.json({ error: "FORBIDDEN", message: "You do not have access to this" }, 403);
+      try {
+        return await route.handler(c, actor);
+      } catch (error) {
+        if (error instanceof DomainError) {
+          return c.json({ error: error.code, message: error.message, field: error.field }, STATUS_BY_CODE[error.code] ?? 422);
+        }
+        throw error;
+      }
+    });
+  }
+  api.notFound((c) => c.json({ error: "NOT_FOUND", message: "No such API route" }, 404));
+  api.onError((error, c) => {
+    services.logger.error({ event: "api.error", name: error.name }, "API error");
+    return c.json({ error: "INTERNAL", message: "Something went wrong on our side" }, 500);
+  });
+  return api;
+}

@@ -1,0 +1,148 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import { pingDatabase } from "../db/client";
+import { guardBuild } from "./access/guard-build";
+import { createApiApp } from "./api";
+import { type AuthSession, CLIENT_IP_HEADER, getAuthSession } from "./auth/auth";
+import { maskPath } from "./logger";
+import { CLIENT_BUILD_DIR, PUBLIC_DIR } from "./paths";
+import type { AppServices } from "./services/context";
+
+export interface HonoEnv {
+  Variables: {
+    clientIp: string;
+    session: AuthSession | null;
+    secureHeadersNonce?: string;
+  };
+}
+
+/** What every Remix loader and action receives (`context`). */
+export interface RemixLoadContext {
+  services: AppServices;
+  session: AuthSession | null;
+  clientIp: string;
+  nonce: string;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends RemixLoadContext {}
+}
+
+export interface AppOptions {
+  services: AppServices;
+  /** The Remix build: fixed in production, re-read per request in development (hot reload). */
+  getBuild: () => Promise<ServerBuild> | ServerBuild;
+  mode: "development" | "production";
+}
+
+const STATIC_PREFIXES = ["/assets/", "/favicon", "/fonts/", "/models/", "/mediapipe/", "/excalidraw-assets/"];
+
+export function createApp({ services, getBuild, mode }: AppOptions) {
+  const { env, logger } = services;
+  const app = new Hono<HonoEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const url = new URL(c.req.url);
+    if (!STATIC_PREFIXES.some((p) => url.pathname.startsWith(p))) {
+      logger.info({ method: c.req.method, path: maskPath(url.pathname), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
+    }
+  });
+
+  app.use(async (c, next) => {
+    const forwarded = env.TRUSTED_PROXY_HEADER ? c.req.header(env.TRUSTED_PROXY_HEADER)?.split(",")[0]?.trim() : undefined;
+    let ip = forwarded;
+    if (!ip) {
+      try {
+        ip = getConnInfo(c).remote.address;
+      } catch {
+        ip = undefined; // app.request() in tests has no socket
+      }
+    }
+    c.set("clientIp", ip ?? "0.0.0.0");
+    await next();
+  });
+
+  const livekitOrigin = env.livekit ? new URL(env.livekit.url.replace(/^http/, "ws")).origin : undefined;
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: mode === "production" ? ["'self'", NONCE, "'wasm-unsafe-eval'"] : ["'self'", "'unsafe-inline'", "'unsafe-eval'", "'wasm-unsafe-eval'"],
+        // Excalidraw and React inline style attributes; no inline style *elements* from third parties.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:", "mediastream:"],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'", ...(livekitOrigin ? [livekitOrigin, livekitOrigin.replace(/^ws/, "http")] : []), ...(mode === "development" ? ["ws:"] : [])],
+        workerSrc: ["'self'", "blob:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      strictTransportSecurity: env.isProduction ? "max-age=31536000; includeSubDomains" : false,
+      referrerPolicy: "strict-origin-when-cross-origin",
+      xFrameOptions: "DENY",
+      crossOriginEmbedderPolicy: false,
+      permissionsPolicy: { camera: ["self"], microphone: ["self"], displayCapture: ["self"], geolocation: [], payment: [] },
+    }),
+  );
+
+  app.use(bodyLimit({ maxSize: env.BODY_LIMIT_BYTES, onError: (c) => c.json({ error: "PAYLOAD_TOO_LARGE", message: "The request is too large" }, 413) }));
+  // Cross-site form posts are refused; JSON requests cannot be sent cross-site without CORS, which we never grant.
+  app.use(csrf({ origin: env.PUBLIC_URL }));
+
+  app.get("/health", async (c) => {
+    const database = await pingDatabase(services.db);
+    return c.json({ status: database ? "ok" : "degraded", database: database ? "reachable" : "unreachable", db: services.dbKind }, database ? 200 : 503);
+  });
+
+  // Static files before the session lookup: they never need the database.
+  if (mode === "production" && existsSync(CLIENT_BUILD_DIR)) {
+    app.use(
+      "/assets/*",
+      serveStatic({ root: CLIENT_BUILD_DIR, onFound: (_p, c) => c.header("Cache-Control", "public, max-age=31536000, immutable") }),
+    );
+  }
+  const publicRoot = mode === "production" && existsSync(CLIENT_BUILD_DIR) ? CLIENT_BUILD_DIR : PUBLIC_DIR;
+  if (existsSync(path.join(publicRoot, "favicon.svg"))) app.use("/favicon.svg", serveStatic({ root: publicRoot }));
+  app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
+
+  app.use(async (c, next) => {
+    c.set("session", await getAuthSession(services.auth, c.req.raw.headers).catch(() => null));
+    await next();
+  });
+
+  // better-auth's own endpoints (verification and reset links, JSON clients). The client IP header is
+  // always overwritten by ours, so a client cannot pick its own rate-limit bucket.
+  app.on(["GET", "POST"], "/api/auth/*", (c) => {
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(CLIENT_IP_HEADER, c.get("clientIp"));
+    return services.auth.handler(new Request(c.req.raw, { headers }));
+  });
+
+  app.route("/api", createApiApp(services));
+
+  const handleRemix = createRequestHandler(async () => guardBuild(await getBuild()), mode);
+  app.all("*", (c) =>
+    handleRemix(c.req.raw, {
+      services,
+      session: c.get("session"),
+      clientIp: c.get("clientIp"),
+      nonce: c.get("secureHeadersNonce") ?? "",
+    }),
+  );
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,113 @@
+import { betterAuth } from "better-auth";
+import type { Kysely } from "kysely";
+import type { Database, Role } from "../../db/schema";
+import type { Env } from "../env";
+import type { Mailer } from "../mail/mailer";
+import { passwordResetEmail, verificationEmail } from "../mail/templates";
+
+/** The header the server itself sets from the TCP peer (or the trusted proxy header); never the client's. */
+export const CLIENT_IP_HEADER = "x-clinic-client-ip";
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+export const MIN_PASSWORD_LENGTH = 12;
+
+export interface AuthDeps {
+  db: Kysely<Database>;
+  env: Env;
+  mailer: Mailer;
+}
+
+/**
+ * better-auth: a maintained library with first-class Kysely support, e-mail verification, password
+ * reset, database-backed rate limiting and TOTP as plugins — the parts we must not hand-write.
+ */
+export function createAuth({ db, env, mailer }: AuthDeps) {
+  return betterAuth({
+    appName: "Facial Palsy Clinic",
+    baseURL: env.PUBLIC_URL,
+    basePath: "/api/auth",
+    secret: env.AUTH_SECRET,
+    database: { db, type: "postgres" },
+    trustedOrigins: [env.PUBLIC_URL],
+    telemetry: { enabled: false },
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: 128,
+      autoSignIn: false,
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      sendResetPassword: async ({ user, url }) => {
+        await mailer.send({ to: user.email, ...passwordResetEmail({ name: user.name, url }) });
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: true,
+      autoSignInAfterVerification: true,
+      expiresIn: 24 * 60 * 60,
+      sendVerificationEmail: async ({ user, url }) => {
+        await mailer.send({ to: user.email, ...verificationEmail({ name: user.name, url }) });
+      },
+    },
+    user: {
+      additionalFields: {
+        role: { type: "string", required: false, defaultValue: "patient", input: false },
+        timeZone: { type: "string", required: false, defaultValue: "UTC", input: true },
+      },
+    },
+    session: {
+      expiresIn: SESSION_MAX_AGE_SECONDS,
+      // Refresh at most every hour; the absolute 12-hour limit is enforced by expiresIn.
+      updateAge: 60 * 60,
+    },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 200,
+      customRules: {
+        "/sign-in/email": { window: env.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: env.AUTH_RATE_LIMIT_MAX },
+        "/sign-up/email": { window: 60 * 60, max: Math.max(env.AUTH_RATE_LIMIT_MAX, 10) },
+        "/request-password-reset": { window: 60 * 60, max: 5 },
+      },
+    },
+    advanced: {
+      useSecureCookies: env.isProduction,
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  timeZone: string;
+  emailVerified: boolean;
+}
+
+export interface AuthSession {
+  user: SessionUser;
+  sessionId: string;
+}
+
+export async function getAuthSession(auth: Auth, headers: Headers): Promise<AuthSession | null> {
+  const result = await auth.api.getSession({ headers });
+  if (!result) return null;
+  const u = result.user as typeof result.user & { role?: string; timeZone?: string };
+  return {
+    sessionId: result.session.id,
+    user: {
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      role: (u.role ?? "patient") as Role,
+      timeZone: u.timeZone ?? "UTC",
+      emailVerified: u.emailVerified,
+    },
+  };
+}

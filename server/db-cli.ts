@@ -1,0 +1,39 @@
+import path from "node:path";
+import { EnvError, loadEnv } from "./env";
+import { createLogger } from "./logger";
+import { createServices } from "./services/create-services";
+import { openDatabase } from "../db/client";
+import { migrateToLatest } from "../db/migrate";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./services/demo-clinic";
+
+/** `npm run db:migrate` and `npm run db:seed`, on PGlite (default) or DATABASE_URL. */
+async function run(command: string | undefined) {
+  const env = await loadEnv().catch((error) => {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  });
+  const database = openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { pgliteDir: path.resolve(env.DATA_DIR, "pglite") });
+  try {
+    const result = await migrateToLatest(database.db);
+    const applied = result.results?.filter((r) => r.status === "Success").map((r) => r.migrationName) ?? [];
+    process.stdout.write(applied.length ? `Applied migrations: ${applied.join(", ")}\n` : "Database is up to date.\n");
+    if (command === "seed") {
+      const services = createServices({ env, database, logger: createLogger("warn") });
+      await seedDemo(services);
+      process.stdout.write(`Demo clinic ready. Password for all: ${DEMO_PASSWORD}\n`);
+      for (const u of DEMO_USERS) process.stdout.write(`  ${u.role.padEnd(9)} ${u.email}\n`);
+    } else if (command !== "migrate") {
+      throw new Error(`Unknown command ${command}; use migrate or seed`);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+run(process.argv[2]).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/postgres-adapter";
+import pg from "pg";
+import { Server } from "socket.io";
+import { decideAccess } from "../access/access";
+import { getAuthSession } from "../auth/auth";
+import type { AppServices, Notifier } from "../services/context";
+import { rooms, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
+import { type Ack, socketEvents, type SocketUser } from "./events";
+
+export interface Realtime {
+  io: Server;
+  notifier: Notifier;
+  close(): Promise<void>;
+}
+
+function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+/**
+ * socket.io on the app's HTTP server, authenticated with the page session cookie. With PostgreSQL, the
+ * postgres adapter lets several app instances share rooms (it needs `pg`; postgres.js lacks LISTEN on a pool).
+ */
+export function attachRealtime(httpServer: HttpServer, services: AppServices, options: { postgresUrl?: string } = {}): Realtime {
+  let pool: pg.Pool | undefined;
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
+    pingInterval: SOCKET_PING_INTERVAL_MS,
+    pingTimeout: SOCKET_PING_TIMEOUT_MS,
+    // A browser always sends Origin: a page of another site must not open a socket with our cookie.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, !origin || origin === services.env.PUBLIC_URL);
+    },
+  });
+  if (options.postgresUrl) {
+    pool = new pg.Pool({ connectionString: options.postgresUrl, max: 4 });
+    pool.on("error", () => services.logger.warn({ event: "socket.adapter_pool_error" }, "socket adapter pool error"));
+    io.adapter(createAdapter(pool, { errorHandler: () => services.logger.warn({ event: "socket.adapter_error" }, "socket adapter error") }));
+  }
+
+  io.use(async (socket, next) => {
+    const session = await getAuthSession(services.auth, headersOf(socket.request.headers)).catch(() => null);
+    if (!session) return next(new Error("UNAUTHENTICATED"));
+    socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId } satisfies SocketUser;
+    next();
+  });
+
+  io.on("connection", (socket) => {
+    const user = socket.data.user as SocketUser;
+    void socket.join([rooms.user(user.userId), rooms.authSession(user.sessionId)]);
+    socket.onAny(async (event: string, ...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (a: Ack) => void) : undefined;
+      const reply = (a: Ack) => ack?.(a);
+      const def = socketEvents[event];
+      if (!def) return reply({ ok: false, error: "UNKNOWN_EVENT", message: `Unknown event ${event}` });
+      if (decideAccess(def.access, user.role) !== "allow") return reply({ ok: false, error: "FORBIDDEN", message: "Not allowed" });
+      const parsed = def.schema.safeParse(args[0]);
+      if (!parsed.success) return reply({ ok: false, error: "INVALID_PAYLOAD", message: parsed.error.issues[0]?.message ?? "Invalid payload" });
+      try {
+        reply({ ok: true, data: await def.handle(services, user, parsed.data) });
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? "INTERNAL";
+        reply({ ok: false, error: code, message: code === "INTERNAL" ? "Something went wrong" : (error as Error).message });
+        if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event }, "socket handler failed");
+      }
+    });
+  });
+
+  const notifier: Notifier = {
+    toAuthSession: (sessionId, event, payload) => void io.to(rooms.authSession(sessionId)).emit(event, payload),
+    toUser: (userId, event, payload) => void io.to(rooms.user(userId)).emit(event, payload),
+  };
+
+  return {
+    io,
+    notifier,
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await pool?.end().catch(() => {});
+    },
+  };
+}

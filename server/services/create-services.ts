@@ -1,0 +1,31 @@
+import type { DatabaseHandle } from "../../db/client";
+import { createAuth } from "../auth/auth";
+import type { Env } from "../env";
+import type { Logger } from "../logger";
+import { createMailer } from "../mail/mailer";
+import type { AppServices, Notifier } from "./context";
+
+/** Notifications sent before socket.io is attached (or in tests without it) go nowhere, by design. */
+export function lateNotifier(): Notifier & { target?: Notifier } {
+  const holder: Notifier & { target?: Notifier } = {
+    toAuthSession: (...args) => holder.target?.toAuthSession(...args),
+    toUser: (...args) => holder.target?.toUser(...args),
+  };
+  return holder;
+}
+
+export function createServices(options: { env: Env; database: DatabaseHandle; logger: Logger; notifier?: Notifier; now?: () => Date }): AppServices {
+  const { env, database, logger } = options;
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, logger });
+  const auth = createAuth({ db: database.db, env, mailer });
+  return {
+    env,
+    db: database.db,
+    dbKind: database.kind,
+    auth,
+    mailer,
+    logger,
+    notifier: options.notifier ?? lateNotifier(),
+    now: options.now ?? (() => new Date()),
+  };
+}

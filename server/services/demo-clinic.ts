@@ -1,0 +1,58 @@
+import { randomBytes } from "node:crypto";
+import type { Role } from "../../db/schema";
+import type { AppServices } from "./context";
+
+export const DEMO_PASSWORD = "demo-clinic-2026";
+
+export const DEMO_USERS: { name: string; email: string; role: Role; timeZone: string }[] = [
+  { name: "Ada Admin", email: "admin@demo.clinic", role: "admin", timeZone: "Europe/Sofia" },
+  { name: "Petra Planner", email: "planner@demo.clinic", role: "planner", timeZone: "Europe/Sofia" },
+  { name: "Dr. Teodora Ivanova", email: "therapist1@demo.clinic", role: "therapist", timeZone: "Europe/Sofia" },
+  { name: "Dr. Martin Keller", email: "therapist2@demo.clinic", role: "therapist", timeZone: "Europe/Berlin" },
+  { name: "Paula Patient", email: "patient1@demo.clinic", role: "patient", timeZone: "Europe/London" },
+  { name: "Hemi Walker", email: "patient2@demo.clinic", role: "patient", timeZone: "Pacific/Auckland" },
+  { name: "Rosa Martín", email: "patient3@demo.clinic", role: "patient", timeZone: "America/New_York" },
+];
+
+/** Creates the demo clinic when the database has no user yet; returns the logins to print. */
+export async function seedDemoIfEmpty(services: AppServices): Promise<{ password: string; users: typeof DEMO_USERS } | null> {
+  const any = await services.db.selectFrom("user").select("id").limit(1).executeTakeFirst();
+  if (any) return null;
+  await seedDemo(services);
+  return { password: DEMO_PASSWORD, users: DEMO_USERS };
+}
+
+export async function seedDemo(services: AppServices): Promise<void> {
+  const ctx = await services.auth.$context;
+  const hash = await ctx.password.hash(DEMO_PASSWORD);
+  const now = services.now();
+  await services.db.transaction().execute(async (trx) => {
+    for (const demo of DEMO_USERS) {
+      const exists = await trx.selectFrom("user").select("id").where("email", "=", demo.email).executeTakeFirst();
+      if (exists) continue;
+      const id = randomBytes(16).toString("hex");
+      await trx
+        .insertInto("user")
+        .values({ id, name: demo.name, email: demo.email, emailVerified: true, image: null, role: demo.role, timeZone: demo.timeZone, createdAt: now, updatedAt: now })
+        .execute();
+      await trx
+        .insertInto("account")
+        .values({
+          id: randomBytes(16).toString("hex"),
+          userId: id,
+          accountId: id,
+          providerId: "credential",
+          password: hash,
+          accessToken: null,
+          refreshToken: null,
+          idToken: null,
+          accessTokenExpiresAt: null,
+          refreshTokenExpiresAt: null,
+          scope: null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .execute();
+    }
+  });
+}

@@ -1,0 +1,131 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { rolesAccess } from "../../server/access/access";
+import type { Actor } from "../../server/services/context";
+import { countPatients, listStaff } from "../../server/services/people";
+import { inviteStaff, listInvitations } from "../../server/services/staff-invitations";
+import { Field, FormError } from "../components/field";
+import { formFields } from "../components/form-data.server";
+import { WhoAmI } from "../components/who-am-i";
+
+export const handle = { access: rolesAccess("admin") };
+export const meta: MetaFunction = () => [{ title: "Clinic administration · Facial palsy rehabilitation" }];
+
+function actorOf(context: LoaderFunctionArgs["context"]): Actor {
+  const s = context.session!;
+  return { userId: s.user.id, role: s.user.role, sessionId: s.sessionId, ip: context.clientIp };
+}
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const actor = actorOf(context);
+  const [staff, invitations, patients] = await Promise.all([
+    listStaff(context.services, actor),
+    listInvitations(context.services, actor),
+    countPatients(context.services),
+  ]);
+  const { name, role, timeZone } = context.session!.user;
+  return {
+    user: { name, role, timeZone },
+    staff,
+    patients,
+    invitations: invitations.map((i) => ({ id: i.id, name: i.name, email: i.email, role: i.role, accepted: Boolean(i.acceptedAt), expiresAt: i.expiresAt.toISOString() })),
+    outbox: context.services.mailer.kind === "outbox",
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const fields = await formFields(request);
+  const result = await inviteStaff(context.services, actorOf(context), fields);
+  if (!result.ok) return { ok: false as const, fieldErrors: result.fieldErrors, values: fields };
+  return { ok: true as const, email: String(fields.email).trim().toLowerCase() };
+}
+
+export default function AdminHome() {
+  const { user, staff, invitations, patients, outbox } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors = data && !data.ok ? data.fieldErrors : {};
+  return (
+    <>
+      <h1>Clinic administration</h1>
+      <WhoAmI user={user} />
+      {outbox ? (
+        <div className="alert alert--info">
+          No SMTP server is configured: e-mails are kept in the <Link to="/admin/outbox">local outbox</Link>.
+        </div>
+      ) : null}
+      <div className="grid">
+        <section className="card" aria-labelledby="invite-title">
+          <h2 id="invite-title">Invite a staff member</h2>
+          {data?.ok ? (
+            <div className="alert alert--ok" role="status">
+              Invitation sent to {data.email}.
+            </div>
+          ) : null}
+          <FormError message={errors.form} />
+          <Form method="post" noValidate>
+            <Field name="name" label="Name" required error={errors.name} defaultValue={data && !data.ok ? data.values.name : undefined} />
+            <Field name="email" label="E-mail" type="email" required error={errors.email} defaultValue={data && !data.ok ? data.values.email : undefined} />
+            <div className="field">
+              <label htmlFor="field-role">Role</label>
+              <select id="field-role" name="role" defaultValue="therapist" aria-invalid={errors.role ? true : undefined}>
+                <option value="therapist">Therapist</option>
+                <option value="planner">Planner</option>
+                <option value="admin">Admin</option>
+              </select>
+              {errors.role ? <span className="field-error">{errors.role}</span> : null}
+            </div>
+            <button type="submit" className="button" disabled={busy}>
+              Send invitation
+            </button>
+          </Form>
+        </section>
+        <section className="card" aria-labelledby="staff-title">
+          <h2 id="staff-title">Staff</h2>
+          <p className="muted">{patients} registered patients.</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+              </tr>
+            </thead>
+            <tbody>
+              {staff.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.name}</td>
+                  <td>{s.role}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+      {invitations.length > 0 ? (
+        <section aria-labelledby="invitations-title">
+          <h2 id="invitations-title">Invitations</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">E-mail</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.name}</td>
+                  <td>{i.email}</td>
+                  <td>{i.role}</td>
+                  <td>{i.accepted ? "accepted" : `open until ${new Date(i.expiresAt).toLocaleDateString()}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </>
+  );
+}

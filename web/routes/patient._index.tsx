@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { rolesAccess } from "../../server/access/access";
+import { WhoAmI } from "../components/who-am-i";
+
+export const handle = { access: rolesAccess("patient") };
+export const meta: MetaFunction = () => [{ title: "My program · Facial palsy rehabilitation" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const { name, role, timeZone } = context.session!.user;
+  return { user: { name, role, timeZone } };
+}
+
+export default function PatientHome() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Welcome, {user.name}</h1>
+      <WhoAmI user={user} />
+      <div className="grid">
+        <section className="card" aria-labelledby="next-step">
+          <h2 id="next-step">Your next step</h2>
+          <p>Tell us about your palsy, then book a 40-minute video consultation with a specialist.</p>
+        </section>
+        <section className="card" aria-labelledby="sessions">
+          <h2 id="sessions">Your sessions</h2>
+          <p className="muted">No session is planned yet.</p>
+        </section>
+        <section className="card" aria-labelledby="homework">
+          <h2 id="homework">Homework and diary</h2>
+          <p className="muted">Your homework and diary appear here once your program starts.</p>
+        </section>
+      </div>
+    </>
+  );
+}
