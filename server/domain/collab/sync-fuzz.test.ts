@@ -358,7 +358,7 @@ function runSeed(seed: number): void {
     totals.homework += expected.homework.length;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`seed ${seed} failed (${participantCount} participants): ${reason}\nlast ops:\n${log.slice(-40).join("\n")}`);
+    throw new Error(`seed ${seed} failed (${participantCount} participants): ${reason}\nlast ops:\n${log.slice(-40).join("\n")}`, { cause: error });
   }
 }
 
