@@ -9,6 +9,7 @@ declare module "@remix-run/node" {
 
 export default defineConfig({
   resolve: { alias: { "~": new URL("./web", import.meta.url).pathname } },
+  publicDir: "web/public",
   build: { chunkSizeWarningLimit: 1500 },
   plugins: [
     remix({

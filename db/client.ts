@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { CamelCasePlugin, Kysely, sql } from "kysely";
@@ -32,6 +33,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins });
     return { db, kind: "postgres", url: options.url, close: () => db.destroy() };
   }
+  if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });
   // One options object: `new PGlite(undefined, {extensions})` silently drops the extensions.
   const pglite = new PGlite({ dataDir: options.pgliteDir, extensions: { btree_gist } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins });
@@ -40,11 +42,16 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
 
 /** Round-trip to the database, for /health and the start-up check. */
 export async function pingDatabase(db: Kysely<Database>): Promise<boolean> {
+  return (await checkDatabase(db)) === null;
+}
+
+/** null when the database answers, else the reason (without credentials). */
+export async function checkDatabase(db: Kysely<Database>): Promise<string | null> {
   try {
     await sql`select 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    return (error as Error).message ?? String(error);
   }
 }
 

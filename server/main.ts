@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import type { ServerBuild } from "@remix-run/node";
-import { openDatabase, pingDatabase } from "../db/client";
+import { checkDatabase, openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { seedDemoIfEmpty } from "./services/demo-clinic";
 import { createApp } from "./app";
@@ -27,10 +27,11 @@ function fail(line: string): never {
 export async function startServer(env: Env, options: { dev: boolean }): Promise<RunningServer> {
   const logger = createLogger(env.LOG_LEVEL);
   const database = openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { pgliteDir: path.resolve(env.DATA_DIR, "pglite") });
-  if (!(await pingDatabase(database.db))) {
-    const where = env.DATABASE_URL ? new URL(env.DATABASE_URL).host : "the embedded database";
+  const problem = await checkDatabase(database.db);
+  if (problem) {
     await database.close().catch(() => {});
-    fail(`Cannot reach the database at ${where}: check DATABASE_URL and that PostgreSQL is running.`);
+    if (env.DATABASE_URL) fail(`Cannot reach the database at ${new URL(env.DATABASE_URL).host}: check DATABASE_URL and that PostgreSQL is running.`);
+    fail(`Cannot open the embedded database in ${path.resolve(env.DATA_DIR, "pglite")}: ${problem.split("\n")[0]}`);
   }
   await migrateToLatest(database.db);
 

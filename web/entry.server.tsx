@@ -44,3 +44,11 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/** Server errors go to the structured log (name only: messages may carry personal data); 404s are not errors. */
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
+  if (request.signal.aborted) return;
+  const status = (error as { status?: number })?.status;
+  if (status === 404 || (error instanceof Error && error.message.startsWith("No route matches URL"))) return;
+  context.services.logger.error({ event: "remix.error", name: (error as Error)?.name, status }, "unhandled error in a loader or action");
+}
