@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { CallTables } from "./schema-calls";
 
 /** Timestamps are `timestamptz` in UTC; the drivers hand back `Date`. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -85,7 +86,197 @@ export interface OutboxEmailTable {
   createdAt: CreatedAt;
 }
 
-export interface Database {
+// ── Patient journey (migration 0002-journey) ─────────────────────────────────────────────────────
+/** jsonb: written as a JSON string (the same on both drivers), read back parsed. */
+export type Json<T> = ColumnType<T, string, string>;
+/** A calendar date typed by a person, "YYYY-MM-DD" (text, never shifted by a time zone). */
+export type IsoDateColumn = string;
+
+export interface ClinicSettingTable {
+  key: string;
+  value: Json<unknown>;
+  updatedBy: string | null;
+  updatedAt: Generated<Date>;
+}
+
+export interface PatientIntakeTable {
+  patientId: string;
+  condition: string;
+  specialCauses: Json<string[]>;
+  affectedSide: string;
+  onsetDate: IsoDateColumn;
+  country: string;
+  timeZone: string;
+  concerns: Json<string[]>;
+  freeText: string;
+  preferredTimeOfDay: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface TherapistScheduleTable {
+  therapistId: string;
+  timeZone: string;
+  offersConsultations: Generated<boolean>;
+  updatedBy: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface AvailabilityWeeklyTable {
+  id: Generated<string>;
+  therapistId: string;
+  weekday: number;
+  startTime: string;
+  endTime: string;
+}
+
+export interface AvailabilityExceptionTable {
+  id: Generated<string>;
+  therapistId: string;
+  date: IsoDateColumn;
+  kind: "unavailable" | "extra";
+  startTime: string | null;
+  endTime: string | null;
+  note: Generated<string>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface ProgramTable {
+  id: Generated<string>;
+  patientId: string;
+  therapistId: string;
+  status: string;
+  track: "module1" | "module2" | "extension";
+  sessionsCompleted: Generated<number>;
+  sessionsTotal: number;
+  supportingSessionsCompleted: Generated<number>;
+  enrolledAt: Timestamp;
+  planDueAt: Timestamp | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export type ClinicalSessionKind = "consultation" | "program" | "conclusion" | "supporting";
+export type ClinicalSessionStatus = "scheduled" | "cancelled" | "completed";
+
+export interface ClinicalSessionTable {
+  id: Generated<string>;
+  kind: ClinicalSessionKind;
+  therapistId: string;
+  patientId: string;
+  programId: string | null;
+  sequence: number | null;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  status: Generated<ClinicalSessionStatus>;
+  icsSequence: Generated<number>;
+  cancelledAt: Timestamp | null;
+  cancelReason: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface ConsultationOutcomeTable {
+  sessionId: string;
+  outcome: "enrol" | "not_suitable" | "clinic_visit";
+  reason: string;
+  programId: string | null;
+  recordedBy: string;
+  recordedAt: Timestamp;
+}
+
+export type SessionPlanStatus = "sent" | "accepted" | "changes_requested" | "superseded";
+
+export interface SessionPlanTable {
+  id: Generated<string>;
+  programId: string;
+  track: string;
+  status: SessionPlanStatus;
+  proposedBy: string;
+  sentAt: Timestamp;
+  respondedAt: Timestamp | null;
+  patientMessage: string | null;
+}
+
+export interface SessionPlanItemTable {
+  planId: string;
+  position: number;
+  sequence: number;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  deviationCode: string | null;
+  deviationReason: string | null;
+}
+
+export type InvoiceStatus = "unpaid" | "paid" | "void";
+
+export interface InvoiceTable {
+  id: Generated<string>;
+  patientId: string;
+  kind: "consultation" | "block";
+  sessionId: string | null;
+  programId: string | null;
+  block: number | null;
+  amountCents: number;
+  currency: string;
+  status: Generated<InvoiceStatus>;
+  dueAt: Timestamp | null;
+  paidAt: Timestamp | null;
+  paymentReference: string | null;
+  recordedBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface PaymentOverrideTable {
+  id: Generated<string>;
+  sessionId: string;
+  block: number;
+  byUserId: string;
+  role: "planner" | "therapist";
+  reason: string;
+  createdAt: Timestamp;
+}
+
+export interface WelcomePackageTable {
+  programId: string;
+  shippedOn: IsoDateColumn;
+  carrier: string;
+  trackingNumber: string;
+  recordedBy: string;
+  recordedAt: Timestamp;
+}
+
+export type JobStatus = "pending" | "running" | "done" | "failed";
+
+export interface JobTable {
+  id: Generated<string>;
+  kind: string;
+  payload: Json<unknown>;
+  dedupeKey: string;
+  runAt: Timestamp;
+  status: Generated<JobStatus>;
+  attempts: Generated<number>;
+  maxAttempts: Generated<number>;
+  lockedUntil: Timestamp | null;
+  lockedBy: string | null;
+  lastError: string | null;
+  result: string | null;
+  createdAt: CreatedAt;
+  finishedAt: Timestamp | null;
+}
+
+export interface MailDeliveryTable {
+  dedupeKey: string;
+  status: "sending" | "sent";
+  toAddress: string;
+  subject: string;
+  startedAt: Timestamp;
+  sentAt: Timestamp | null;
+}
+
+export interface Database extends CallTables {
   user: UserTable;
   session: SessionTable;
   account: AccountTable;
@@ -93,6 +284,21 @@ export interface Database {
   rateLimit: RateLimitTable;
   staffInvitation: StaffInvitationTable;
   outboxEmail: OutboxEmailTable;
+  clinicSetting: ClinicSettingTable;
+  patientIntake: PatientIntakeTable;
+  therapistSchedule: TherapistScheduleTable;
+  availabilityWeekly: AvailabilityWeeklyTable;
+  availabilityException: AvailabilityExceptionTable;
+  program: ProgramTable;
+  clinicalSession: ClinicalSessionTable;
+  consultationOutcome: ConsultationOutcomeTable;
+  sessionPlan: SessionPlanTable;
+  sessionPlanItem: SessionPlanItemTable;
+  invoice: InvoiceTable;
+  paymentOverride: PaymentOverrideTable;
+  welcomePackage: WelcomePackageTable;
+  job: JobTable;
+  mailDelivery: MailDeliveryTable;
 }
 
 export type User = Selectable<UserTable>;
@@ -100,3 +306,7 @@ export type NewUser = Insertable<UserTable>;
 export type UserUpdate = Updateable<UserTable>;
 export type StaffInvitation = Selectable<StaffInvitationTable>;
 export type OutboxEmail = Selectable<OutboxEmailTable>;
+export type ClinicalSession = Selectable<ClinicalSessionTable>;
+export type Program = Selectable<ProgramTable>;
+export type Invoice = Selectable<InvoiceTable>;
+export type Job = Selectable<JobTable>;

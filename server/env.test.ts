@@ -41,7 +41,7 @@ describe("configuration", () => {
       "Invalid configuration: LIVEKIT_API_SECRET is required when any LIVEKIT_* variable is set",
     ]);
     const env = parseEnv({ APP_ENV: "test", LIVEKIT_URL: "wss://media.example", LIVEKIT_API_KEY: "k", LIVEKIT_API_SECRET: "s".repeat(32) });
-    expect(env.livekit).toEqual({ url: "wss://media.example", apiKey: "k", apiSecret: "s".repeat(32) });
+    expect(env.livekit).toEqual({ url: "wss://media.example", apiUrl: undefined, apiKey: "k", apiSecret: "s".repeat(32) });
   });
 
   it("has no secret defaults in production", () => {

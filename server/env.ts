@@ -52,6 +52,11 @@ const schema = z
       .regex(/^(wss?|https?):\/\//, "must be a ws(s):// or http(s):// URL")
       .optional()
       .or(z.literal("").transform(() => undefined)),
+    LIVEKIT_API_URL: z
+      .string()
+      .regex(/^(wss?|https?):\/\//, "must be a ws(s):// or http(s):// URL")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
     LIVEKIT_API_KEY: optionalString,
     LIVEKIT_API_SECRET: optionalString,
     STUN_URLS: z.string().default(""),
@@ -95,7 +100,8 @@ export interface Env extends Omit<RawEnv, "AUTH_SECRET" | "PUBLIC_URL"> {
   AUTH_SECRET: string;
   PUBLIC_URL: string;
   isProduction: boolean;
-  livekit?: { url: string; apiKey: string; apiSecret: string };
+  /** `url` is what browsers connect to; `apiUrl` (LIVEKIT_API_URL) is how this server reaches LiveKit's API, when different. */
+  livekit?: { url: string; apiUrl?: string; apiKey: string; apiSecret: string };
 }
 
 export class EnvError extends Error {
@@ -126,7 +132,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     isProduction: env.APP_ENV === "production",
     livekit:
       env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET
-        ? { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET }
+        ? { url: env.LIVEKIT_URL, apiUrl: env.LIVEKIT_API_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET }
         : undefined,
   };
 }

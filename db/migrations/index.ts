@@ -1,5 +1,7 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001-foundation";
+import * as m0002 from "./0002-journey";
+import * as m0003 from "./0003-calls";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -7,4 +9,6 @@ import * as m0001 from "./0001-foundation";
  */
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
+  "0002-journey": m0002,
+  "0003-calls": m0003,
 };

@@ -1,22 +1,9 @@
 import { z } from "zod";
-import { type Access, signedIn } from "../access/access";
-import type { AppServices } from "../services/context";
+import { signedIn } from "../access/access";
+import { callEvents } from "./call-events";
+import { defineEvent, type SocketEventDef } from "./event-types";
 
-export interface SocketUser {
-  userId: string;
-  role: "patient" | "therapist" | "planner" | "admin";
-  sessionId: string;
-}
-
-export type Ack = { ok: true; data?: unknown } | { ok: false; error: string; message: string };
-
-export interface SocketEventDef<S extends z.ZodType = z.ZodType> {
-  access: Access;
-  schema: S;
-  handle: (services: AppServices, user: SocketUser, payload: z.infer<S>) => Promise<unknown> | unknown;
-}
-
-const defineEvent = <S extends z.ZodType>(def: SocketEventDef<S>) => def as unknown as SocketEventDef;
+export type { Ack, SocketContext, SocketEventDef, SocketUser } from "./event-types";
 
 /**
  * Every event a client may send, with who may send it and the schema its payload must match.
@@ -26,6 +13,7 @@ export const socketEvents: Record<string, SocketEventDef> = {
   "client:heartbeat": defineEvent({
     access: signedIn,
     schema: z.object({ activity: z.enum(["page", "call"]) }).strict(),
-    handle: (services) => ({ serverTime: services.now().toISOString() }),
+    handle: ({ services }) => ({ serverTime: services.now().toISOString() }),
   }),
+  ...callEvents,
 };

@@ -6,6 +6,7 @@ import { decideAccess } from "../access/access";
 import { getAuthSession } from "../auth/auth";
 import type { AppServices, Notifier } from "../services/context";
 import { rooms, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
+import { leaveAllCalls } from "./call-events";
 import { type Ack, socketEvents, type SocketUser } from "./events";
 
 export interface Realtime {
@@ -49,13 +50,17 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
   io.use(async (socket, next) => {
     const session = await getAuthSession(services.auth, headersOf(socket.request.headers)).catch(() => null);
     if (!session) return next(new Error("UNAUTHENTICATED"));
-    socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId } satisfies SocketUser;
+    socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, name: session.user.name } satisfies SocketUser;
     next();
   });
 
   io.on("connection", (socket) => {
     const user = socket.data.user as SocketUser;
+    const ctx = { services, user, socket, io };
     void socket.join([rooms.user(user.userId), rooms.authSession(user.sessionId)]);
+    socket.on("disconnect", () => {
+      leaveAllCalls(ctx).catch(() => services.logger.warn({ event: "socket.leave_failed" }, "could not record a call leave"));
+    });
     socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (a: Ack) => void) : undefined;
       const reply = (a: Ack) => ack?.(a);
@@ -65,11 +70,11 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
       const parsed = def.schema.safeParse(args[0]);
       if (!parsed.success) return reply({ ok: false, error: "INVALID_PAYLOAD", message: parsed.error.issues[0]?.message ?? "Invalid payload" });
       try {
-        reply({ ok: true, data: await def.handle(services, user, parsed.data) });
+        reply({ ok: true, data: await def.handle(ctx, parsed.data) });
       } catch (error) {
         const code = (error as { code?: string }).code ?? "INTERNAL";
+        if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event, name: (error as Error).name }, "socket handler failed");
         reply({ ok: false, error: code, message: code === "INTERNAL" ? "Something went wrong" : (error as Error).message });
-        if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event }, "socket handler failed");
       }
     });
   });

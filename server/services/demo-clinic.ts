@@ -22,6 +22,13 @@ export async function seedDemoIfEmpty(services: AppServices): Promise<{ password
   return { password: DEMO_PASSWORD, users: DEMO_USERS };
 }
 
+/** Which demo patients had their consultation with which demo therapist (so each has patients). */
+const DEMO_CARE: [therapistEmail: string, patientEmail: string][] = [
+  ["therapist1@demo.clinic", "patient1@demo.clinic"],
+  ["therapist1@demo.clinic", "patient2@demo.clinic"],
+  ["therapist2@demo.clinic", "patient3@demo.clinic"],
+];
+
 export async function seedDemo(services: AppServices): Promise<void> {
   const ctx = await services.auth.$context;
   const hash = await ctx.password.hash(DEMO_PASSWORD);
@@ -52,6 +59,18 @@ export async function seedDemo(services: AppServices): Promise<void> {
           createdAt: now,
           updatedAt: now,
         })
+        .execute();
+    }
+    let dayOffset = 20;
+    for (const [therapistEmail, patientEmail] of DEMO_CARE) {
+      const therapist = await trx.selectFrom("user").select("id").where("email", "=", therapistEmail).executeTakeFirstOrThrow();
+      const patient = await trx.selectFrom("user").select("id").where("email", "=", patientEmail).executeTakeFirstOrThrow();
+      const known = await trx.selectFrom("clinicalSession").select("id").where("therapistId", "=", therapist.id).where("patientId", "=", patient.id).executeTakeFirst();
+      if (known) continue;
+      const startsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - dayOffset++, 9, 0));
+      await trx
+        .insertInto("clinicalSession")
+        .values({ kind: "consultation", therapistId: therapist.id, patientId: patient.id, programId: null, sequence: null, startsAt, endsAt: new Date(startsAt.getTime() + 40 * 60_000), status: "completed", cancelledAt: null, cancelReason: null, createdBy: null, updatedAt: now })
         .execute();
     }
   });

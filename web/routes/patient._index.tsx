@@ -1,18 +1,21 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
+import { listMySessions } from "../../server/services/calls";
+import { SessionList } from "../components/session-list";
 import { WhoAmI } from "../components/who-am-i";
 
 export const handle = { access: rolesAccess("patient") };
 export const meta: MetaFunction = () => [{ title: "My program · Facial palsy rehabilitation" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const { name, role, timeZone } = context.session!.user;
-  return { user: { name, role, timeZone } };
+  const { id, name, role, timeZone } = context.session!.user;
+  const sessions = await listMySessions(context.services, { userId: id, role });
+  return { user: { name, role, timeZone }, sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })) };
 }
 
 export default function PatientHome() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, sessions } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Welcome, {user.name}</h1>
@@ -24,7 +27,7 @@ export default function PatientHome() {
         </section>
         <section className="card" aria-labelledby="sessions">
           <h2 id="sessions">Your sessions</h2>
-          <p className="muted">No session is planned yet.</p>
+          <SessionList sessions={sessions} timeZone={user.timeZone} empty="No session is planned yet." />
         </section>
         <section className="card" aria-labelledby="homework">
           <h2 id="homework">Homework and diary</h2>

@@ -1,30 +1,89 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
+import { listMySessions } from "../../server/services/calls";
+import { listMyPatients, scheduleSessionForPatient } from "../../server/services/therapist-sessions";
+import { FormError } from "../components/field";
+import { formFields } from "../components/form-data.server";
+import { SessionList } from "../components/session-list";
 import { WhoAmI } from "../components/who-am-i";
 
 export const handle = { access: rolesAccess("therapist") };
 export const meta: MetaFunction = () => [{ title: "My patients · Facial palsy rehabilitation" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const { name, role, timeZone } = context.session!.user;
-  return { user: { name, role, timeZone } };
+  const { id, name, role, timeZone } = context.session!.user;
+  const [sessions, patients] = await Promise.all([listMySessions(context.services, { userId: id, role }), listMyPatients(context.services, id)]);
+  return {
+    user: { name, role, timeZone },
+    sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
+    patients: patients.map((p) => ({ id: p.id, name: p.name })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { id, role, name, timeZone } = context.session!.user;
+  const result = await scheduleSessionForPatient(context.services, { userId: id, role, name, timeZone }, await formFields(request));
+  if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError };
+  return redirect(`/sessions/${result.value.sessionId}`);
 }
 
 export default function TherapistHome() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, sessions, patients } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors = data?.fieldErrors ?? {};
   return (
     <>
       <h1>Therapist home</h1>
       <WhoAmI user={user} />
       <div className="grid">
-        <section className="card" aria-labelledby="today">
-          <h2 id="today">Today's sessions</h2>
-          <p className="muted">No session today.</p>
+        <section className="card" aria-labelledby="sessions">
+          <h2 id="sessions">Your sessions</h2>
+          <SessionList sessions={sessions} timeZone={user.timeZone} empty="No session planned." />
         </section>
-        <section className="card" aria-labelledby="patients">
-          <h2 id="patients">Your patients</h2>
-          <p className="muted">Patients appear here after their consultation with you.</p>
+        <section className="card" aria-labelledby="schedule-title">
+          <h2 id="schedule-title">Schedule a session</h2>
+          <FormError message={data?.formError} />
+          {patients.length === 0 ? (
+            <p className="muted">Patients appear here after their consultation with you.</p>
+          ) : (
+            <Form method="post" noValidate>
+              <div className="field">
+                <label htmlFor="patientId">Patient</label>
+                <select id="patientId" name="patientId" aria-invalid={errors.patientId ? true : undefined}>
+                  {patients.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+                {errors.patientId ? <span className="field-error">{errors.patientId}</span> : null}
+              </div>
+              <div className="field">
+                <label htmlFor="kind">Kind of session</label>
+                <select id="kind" name="kind" defaultValue="supporting">
+                  <option value="consultation">Consultation (40 min)</option>
+                  <option value="program">Program session (1 h 30)</option>
+                  <option value="conclusion">Conclusion session (30 min)</option>
+                  <option value="supporting">Supporting session (1 h 30)</option>
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="startsAtLocal">Start ({user.timeZone})</label>
+                <input id="startsAtLocal" name="startsAtLocal" type="datetime-local" required aria-invalid={errors.startsAtLocal ? true : undefined} aria-describedby={errors.startsAtLocal ? "startsAtLocal-error" : undefined} />
+                {errors.startsAtLocal ? (
+                  <span className="field-error" id="startsAtLocal-error" role="alert">
+                    {errors.startsAtLocal}
+                  </span>
+                ) : null}
+              </div>
+              <button type="submit" className="button" disabled={busy}>
+                Schedule and invite the patient
+              </button>
+            </Form>
+          )}
         </section>
       </div>
     </>

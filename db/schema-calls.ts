@@ -1,0 +1,42 @@
+import type { Generated } from "kysely";
+import type { Timestamp } from "./schema";
+
+export type CallRole = "therapist" | "patient" | "guest_staff";
+
+export interface SessionCallTable {
+  sessionId: string;
+  startedAt: Timestamp | null;
+  endedAt: Timestamp | null;
+  endedBy: string | null;
+  autoAdmit: Generated<boolean>;
+}
+
+export interface CallParticipantTable {
+  sessionId: string;
+  userId: string;
+  role: CallRole;
+  admittedAt: Timestamp | null;
+  invitedBy: string | null;
+}
+
+export interface CallAttendanceTable {
+  id: Generated<string>;
+  sessionId: string;
+  userId: string;
+  transport: "p2p" | "livekit";
+  connectionId: string;
+  joinedAt: Timestamp;
+  leftAt: Timestamp | null;
+}
+
+export interface LivekitWebhookEventTable {
+  id: string;
+  receivedAt: Generated<Date>;
+}
+
+export interface CallTables {
+  sessionCall: SessionCallTable;
+  callParticipant: CallParticipantTable;
+  callAttendance: CallAttendanceTable;
+  livekitWebhookEvent: LivekitWebhookEventTable;
+}

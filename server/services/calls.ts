@@ -1,0 +1,322 @@
+import { sql } from "kysely";
+import type { CallRole } from "../../db/schema-calls";
+import { connectionDetailsFor, type ConnectionDetails } from "../../media/livekit/tokens";
+import { createSessionRoom, deleteSessionRoom } from "../../media/livekit/rooms";
+import type { LiveKitConfig } from "../../media/livekit/config";
+import { type CallAvailability, callAvailability, JOIN_CLOSES_MINUTES_AFTER } from "../domain/call-window";
+import { DomainError } from "../domain/domain-error";
+import type { AppServices } from "./context";
+import { type IceServer, iceServersFor } from "./ice-servers";
+
+export interface CallUser {
+  userId: string;
+  role: "patient" | "therapist" | "planner" | "admin";
+}
+
+export interface CallContext {
+  sessionId: string;
+  kind: "consultation" | "program" | "conclusion" | "supporting";
+  startsAt: Date;
+  endsAt: Date;
+  therapist: { id: string; name: string };
+  patient: { id: string; name: string };
+  myRole: CallRole;
+  availability: CallAvailability;
+  transport: "p2p" | "livekit";
+  autoAdmit: boolean;
+}
+
+export type JoinResult =
+  | { state: "waiting" }
+  | { state: "joined"; role: CallRole; iceServers: IceServer[]; livekit?: ConnectionDetails & { expiresAt: Date } };
+
+/** LiveKit's API is reached at LIVEKIT_API_URL when the browser-facing URL is not reachable from the server. */
+export function liveKitConfig(services: AppServices, forBrowser: boolean): LiveKitConfig | null {
+  const lk = services.env.livekit;
+  if (!lk) return null;
+  return { url: forBrowser ? lk.url : (lk.apiUrl ?? lk.url), apiKey: lk.apiKey, apiSecret: lk.apiSecret };
+}
+
+async function loadSession(services: AppServices, sessionId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return undefined;
+  return services.db
+    .selectFrom("clinicalSession as s")
+    .innerJoin("user as t", "t.id", "s.therapistId")
+    .innerJoin("user as p", "p.id", "s.patientId")
+    .leftJoin("sessionCall as c", "c.sessionId", "s.id")
+    .select([
+      "s.id",
+      "s.kind",
+      "s.startsAt",
+      "s.endsAt",
+      "s.status",
+      "s.therapistId",
+      "s.patientId",
+      "t.name as therapistName",
+      "p.name as patientName",
+      "c.endedAt",
+      "c.autoAdmit",
+    ])
+    .where("s.id", "=", sessionId)
+    .executeTakeFirst();
+}
+
+/**
+ * Who the user is in this session's call, and whether the call can be joined now. Only the session's
+ * therapist, its patient and staff the therapist invited get an answer; anyone else is refused.
+ */
+export async function getCallContext(services: AppServices, user: CallUser, sessionId: string): Promise<CallContext> {
+  const session = await loadSession(services, sessionId);
+  if (!session) throw new DomainError("NOT_FOUND", "This session does not exist.");
+  let myRole: CallRole | null = null;
+  if (session.therapistId === user.userId) myRole = "therapist";
+  else if (session.patientId === user.userId) myRole = "patient";
+  else if (user.role !== "patient") {
+    const invited = await services.db
+      .selectFrom("callParticipant")
+      .select("role")
+      .where("sessionId", "=", sessionId)
+      .where("userId", "=", user.userId)
+      .where("role", "=", "guest_staff")
+      .executeTakeFirst();
+    if (invited) myRole = "guest_staff";
+  }
+  if (!myRole) throw new DomainError("FORBIDDEN", "This session belongs to other people. Only its therapist and patient can join it.");
+  return {
+    sessionId: session.id,
+    kind: session.kind,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    therapist: { id: session.therapistId, name: session.therapistName },
+    patient: { id: session.patientId, name: session.patientName },
+    myRole,
+    availability: callAvailability({ startsAt: session.startsAt, endsAt: session.endsAt, status: session.status, endedAt: session.endedAt ?? null, now: services.now() }),
+    transport: services.env.livekit ? "livekit" : "p2p",
+    autoAdmit: session.autoAdmit ?? false,
+  };
+}
+
+const REFUSAL: Record<Exclude<CallAvailability["state"], "open">, [string, string]> = {
+  too_early: ["CALL_NOT_OPEN", "The call opens 10 minutes before the session starts."],
+  expired: ["CALL_EXPIRED", "This session's time is over."],
+  ended: ["CALL_ENDED", "The therapist has ended this session."],
+  cancelled: ["CALL_CANCELLED", "This session was cancelled."],
+};
+
+function assertOpen(ctx: CallContext): void {
+  if (ctx.availability.state !== "open") {
+    const [code, message] = REFUSAL[ctx.availability.state];
+    throw new DomainError(code, message);
+  }
+}
+
+/**
+ * Joining: the therapist (and invited staff) enter at once; a patient enters when the therapist has
+ * admitted them once in this session (so a reload or a dropped network rejoins without anyone
+ * clicking), or automatically when the therapist chose so; otherwise they wait.
+ */
+export async function joinCall(services: AppServices, user: CallUser, sessionId: string, connectionId: string): Promise<JoinResult> {
+  const ctx = await getCallContext(services, user, sessionId);
+  assertOpen(ctx);
+  const now = services.now();
+  const admitted = await services.db.transaction().execute(async (trx) => {
+    await trx.insertInto("sessionCall").values({ sessionId, startedAt: null, endedAt: null, endedBy: null }).onConflict((oc) => oc.column("sessionId").doNothing()).execute();
+    const existing = await trx
+      .selectFrom("callParticipant")
+      .select(["admittedAt"])
+      .where("sessionId", "=", sessionId)
+      .where("userId", "=", user.userId)
+      .executeTakeFirst();
+    const admitNow = ctx.myRole !== "patient" || ctx.autoAdmit || Boolean(existing?.admittedAt);
+    if (!existing) {
+      await trx.insertInto("callParticipant").values({ sessionId, userId: user.userId, role: ctx.myRole, admittedAt: admitNow ? now : null, invitedBy: null }).execute();
+    } else if (admitNow && !existing.admittedAt) {
+      await trx.updateTable("callParticipant").set({ admittedAt: now }).where("sessionId", "=", sessionId).where("userId", "=", user.userId).execute();
+    }
+    if (!admitNow) return false;
+    if (ctx.myRole === "therapist") {
+      await trx.updateTable("sessionCall").set({ startedAt: now }).where("sessionId", "=", sessionId).where("startedAt", "is", null).execute();
+    }
+    if (!services.env.livekit) {
+      await trx
+        .insertInto("callAttendance")
+        .values({ sessionId, userId: user.userId, transport: "p2p", connectionId, joinedAt: now, leftAt: null })
+        // The same tab back after a socket reconnect: still (or again) present.
+        .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doUpdateSet({ leftAt: null }))
+        .execute();
+    }
+    return true;
+  });
+  if (!admitted) return { state: "waiting" };
+
+  const result: JoinResult = { state: "joined", role: ctx.myRole, iceServers: iceServersFor(services.env, user.userId, now) };
+  const lk = liveKitConfig(services, true);
+  const lkApi = liveKitConfig(services, false);
+  if (lk && lkApi) {
+    await createSessionRoom(lkApi, { sessionId, sessionKind: ctx.kind, startsAt: ctx.startsAt, endsAt: ctx.endsAt });
+    const name = ctx.myRole === "therapist" ? ctx.therapist.name : ctx.myRole === "patient" ? ctx.patient.name : "Clinic staff";
+    result.livekit = await connectionDetailsFor(lk, {
+      sessionId,
+      identity: user.userId,
+      name,
+      role: ctx.myRole,
+      windowEndsAt: new Date(ctx.endsAt.getTime() + JOIN_CLOSES_MINUTES_AFTER * 60_000),
+      now,
+    });
+  }
+  return result;
+}
+
+/** The therapist lets a waiting participant in; remembered for the rest of the session. */
+export async function admitToCall(services: AppServices, user: CallUser, sessionId: string, participantId: string): Promise<void> {
+  const ctx = await getCallContext(services, user, sessionId);
+  if (ctx.myRole !== "therapist") throw new DomainError("FORBIDDEN", "Only the session's therapist can admit participants.");
+  assertOpen(ctx);
+  const result = await services.db
+    .updateTable("callParticipant")
+    .set({ admittedAt: services.now() })
+    .where("sessionId", "=", sessionId)
+    .where("userId", "=", participantId)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new DomainError("NOT_FOUND", "Nobody with this id is waiting for this session.");
+}
+
+export async function setAutoAdmit(services: AppServices, user: CallUser, sessionId: string, autoAdmit: boolean): Promise<void> {
+  const ctx = await getCallContext(services, user, sessionId);
+  if (ctx.myRole !== "therapist") throw new DomainError("FORBIDDEN", "Only the session's therapist can change this.");
+  await services.db
+    .insertInto("sessionCall")
+    .values({ sessionId, startedAt: null, endedAt: null, endedBy: null, autoAdmit })
+    .onConflict((oc) => oc.column("sessionId").doUpdateSet({ autoAdmit }))
+    .execute();
+}
+
+/** A connection left (socket closed, page left). Closes its attendance row; idempotent. */
+export async function recordCallLeft(services: AppServices, sessionId: string, connectionId: string): Promise<void> {
+  await services.db
+    .updateTable("callAttendance")
+    .set({ leftAt: services.now() })
+    .where("sessionId", "=", sessionId)
+    .where("connectionId", "=", connectionId)
+    .where("leftAt", "is", null)
+    .execute();
+}
+
+/** "End session": closes the call for everyone, records the end and completes the session. */
+export async function endCall(services: AppServices, user: CallUser, sessionId: string): Promise<{ endedAt: Date }> {
+  const ctx = await getCallContext(services, user, sessionId);
+  if (ctx.myRole !== "therapist") throw new DomainError("FORBIDDEN", "Only the session's therapist can end the session.");
+  if (ctx.availability.state === "ended") return { endedAt: ctx.availability.endedAt };
+  assertOpen(ctx);
+  const now = services.now();
+  await services.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("sessionCall")
+      .values({ sessionId, startedAt: now, endedAt: now, endedBy: user.userId })
+      .onConflict((oc) => oc.column("sessionId").doUpdateSet({ endedAt: now, endedBy: user.userId }))
+      .execute();
+    await trx.updateTable("callAttendance").set({ leftAt: now }).where("sessionId", "=", sessionId).where("leftAt", "is", null).execute();
+    await trx.updateTable("clinicalSession").set({ status: "completed", updatedAt: now }).where("id", "=", sessionId).where("status", "=", "scheduled").execute();
+  });
+  const lkApi = liveKitConfig(services, false);
+  if (lkApi) await deleteSessionRoom(lkApi, sessionId);
+  services.logger.info({ event: "call.ended", sessionId }, "session ended");
+  return { endedAt: now };
+}
+
+export interface AttendanceSummary {
+  rows: { userId: string; name: string; joinedAt: Date; leftAt: Date | null; transport: string }[];
+  startedAt: Date | null;
+  endedAt: Date | null;
+  /** From the first moment both therapist and patient were in the call to the end (or the last leave). */
+  actualMinutes: number | null;
+}
+
+/** Joined/left times and the actual duration, for the session's therapist and for planners. */
+export async function getAttendance(services: AppServices, user: CallUser, sessionId: string): Promise<AttendanceSummary> {
+  if (user.role !== "planner" && user.role !== "admin") {
+    const ctx = await getCallContext(services, user, sessionId);
+    if (ctx.myRole === "patient") throw new DomainError("FORBIDDEN", "Attendance is kept for the clinic.");
+  }
+  const rows = await services.db
+    .selectFrom("callAttendance as a")
+    .innerJoin("user as u", "u.id", "a.userId")
+    .select(["a.userId", "u.name", "a.joinedAt", "a.leftAt", "a.transport"])
+    .where("a.sessionId", "=", sessionId)
+    .orderBy("a.joinedAt")
+    .execute();
+  const call = await services.db.selectFrom("sessionCall").select(["startedAt", "endedAt"]).where("sessionId", "=", sessionId).executeTakeFirst();
+  const session = await services.db.selectFrom("clinicalSession").select(["therapistId", "patientId"]).where("id", "=", sessionId).executeTakeFirst();
+  let actualMinutes: number | null = null;
+  if (session) {
+    const firstOf = (id: string) => rows.filter((r) => r.userId === id).map((r) => r.joinedAt.getTime());
+    const t = firstOf(session.therapistId);
+    const p = firstOf(session.patientId);
+    if (t.length && p.length) {
+      const start = Math.max(Math.min(...t), Math.min(...p));
+      const lastLeave = Math.max(...rows.map((r) => (r.leftAt ?? services.now()).getTime()));
+      const end = call?.endedAt ? call.endedAt.getTime() : lastLeave;
+      actualMinutes = Math.max(0, Math.round((end - start) / 60_000));
+    }
+  }
+  return { rows, startedAt: call?.startedAt ?? null, endedAt: call?.endedAt ?? null, actualMinutes };
+}
+
+/** LiveKit's signed webhooks record attendance when LiveKit is the transport. */
+export async function recordLiveKitAttendance(
+  services: AppServices,
+  event: { kind: "participant_joined" | "participant_left" | "room_finished"; sessionId: string; identity: string | null; at: Date; eventId: string },
+): Promise<void> {
+  const session = await services.db.selectFrom("clinicalSession").select(["id"]).where("id", "=", event.sessionId).executeTakeFirst();
+  if (!session) return;
+  if (event.kind === "participant_joined" && event.identity) {
+    await services.db
+      .insertInto("callAttendance")
+      .values({ sessionId: event.sessionId, userId: event.identity, transport: "livekit", connectionId: `lk:${event.eventId}`, joinedAt: event.at, leftAt: null })
+      .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doNothing())
+      .execute();
+  } else if (event.kind === "participant_left" && event.identity) {
+    await services.db
+      .updateTable("callAttendance")
+      .set({ leftAt: event.at })
+      .where("sessionId", "=", event.sessionId)
+      .where("userId", "=", event.identity)
+      .where("transport", "=", "livekit")
+      .where("leftAt", "is", null)
+      .execute();
+  } else if (event.kind === "room_finished") {
+    await services.db.updateTable("callAttendance").set({ leftAt: event.at }).where("sessionId", "=", event.sessionId).where("leftAt", "is", null).execute();
+  }
+}
+
+/** Atomically marks a webhook id as processed; true when it had been already (a replay). */
+export async function markWebhookSeen(services: AppServices, eventId: string): Promise<boolean> {
+  const inserted = await services.db.insertInto("livekitWebhookEvent").values({ id: eventId }).onConflict((oc) => oc.column("id").doNothing()).returning("id").executeTakeFirst();
+  return !inserted;
+}
+
+export interface SessionListItem {
+  id: string;
+  kind: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+  otherName: string;
+}
+
+/** Upcoming and recent sessions of a patient or a therapist, for their home page. */
+export async function listMySessions(services: AppServices, user: CallUser): Promise<SessionListItem[]> {
+  if (user.role !== "patient" && user.role !== "therapist") return [];
+  const mine = user.role === "patient" ? "s.patientId" : "s.therapistId";
+  const other = user.role === "patient" ? "s.therapistId" : "s.patientId";
+  return services.db
+    .selectFrom("clinicalSession as s")
+    .innerJoin("user as o", "o.id", other)
+    .select(["s.id", "s.kind", "s.startsAt", "s.endsAt", "s.status", "o.name as otherName"])
+    .where(mine, "=", user.userId)
+    .where("s.status", "<>", "cancelled")
+    .where("s.endsAt", ">", sql<Date>`${services.now()}::timestamptz - interval '7 days'`)
+    .orderBy("s.startsAt")
+    .limit(50)
+    .execute();
+}

@@ -1,0 +1,19 @@
+/** The patient journey's services: one exported function per operation, each authorising its caller. */
+export { type JourneyFailure, type JourneyResult, type ZonedTime } from "./common";
+export { DEFAULT_JOURNEY_SETTINGS, type JourneySettings, loadJourneySettings, updateJourneySettings } from "./settings";
+export { getEligibility, getIntake, saveIntake, type StoredIntake } from "./intake";
+export { addAvailabilityException, getAvailability, removeAvailabilityException, setWeeklyAvailability, type TherapistAvailability } from "./availability";
+export {
+  bookConsultation,
+  type BookedConsultation,
+  cancelConsultation,
+  listOpenConsultationSlots,
+  type OpenSlot,
+  rescheduleConsultation,
+  SLOT_TAKEN_MESSAGE,
+} from "./consultations";
+export { recordConsultationOutcome, type RecordedOutcome } from "./outcome";
+export { acceptProposal, plannerQueue, proposeSessionPlan, type QueueEntry, requestProposalChanges, sendProposal } from "./planning";
+export { canJoinSession, listUnpaidInvoices, overrideUnpaidBlock, recordPayment } from "./payments";
+export { packagesToShip, recordWelcomePackageShipment } from "./packages";
+export { mySchedule, plannerCalendar, programOverview, type ProgramOverview, type ScheduleEntry } from "./overview";

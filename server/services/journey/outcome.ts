@@ -1,0 +1,103 @@
+/**
+ * The consultation's outcome, recorded by its therapist: enrol (creates the program, module 1, and puts
+ * the patient in the planner's queue due one working week later), not suitable (with the reason the
+ * patient is told), or a clinic visit. The program's status always comes from the pure state machine.
+ */
+import { z } from "zod";
+import { isUniqueViolation } from "../../../db/client";
+import { DomainError } from "../../domain/journey/domain-error";
+import { assessEligibility } from "../../domain/journey/eligibility";
+import { type ConsultationOutcome, initialProgramState, transition } from "../../domain/journey/program-state";
+import { planProposalDueAt } from "../../domain/journey/working-days";
+import { todayIn } from "../../domain/journey/zoned-time";
+import type { Actor, AppServices } from "../context";
+import { constraintOf, failure, idField, type JourneyResult, notFound, ok, parseInput, refusalsAsResults } from "./common";
+import { findIntake } from "./intake";
+import { eligibilitySettingsOf, loadJourneySettings, programSettingsOf } from "./settings";
+
+const outcomeSchema = z
+  .object({
+    sessionId: idField("Choose the consultation"),
+    outcome: z.enum(["enrol", "not_suitable", "clinic_visit"], { message: "Choose enrol, not suitable or clinic visit" }),
+    reason: z.string().trim().max(4000, "Keep this under 4000 characters").default(""),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome === "not_suitable" && v.reason === "") {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "Explain why the program is not suitable; the patient will read it" });
+    }
+  });
+
+export interface RecordedOutcome {
+  sessionId: string;
+  outcome: ConsultationOutcome;
+  programId: string | null;
+  planDueAt: Date | null;
+}
+
+export async function recordConsultationOutcome(services: AppServices, actor: Actor, input: unknown): Promise<JourneyResult<RecordedOutcome>> {
+  const parsed = parseInput(outcomeSchema, input);
+  if (!parsed.ok) return parsed.failure;
+  const { sessionId, outcome, reason } = parsed.data;
+  const session = await services.db.selectFrom("clinicalSession").selectAll().where("id", "=", sessionId).executeTakeFirst();
+  if (!session || session.kind !== "consultation") notFound("Consultation");
+  // Only the specialist who held it (an admin may correct it); for anyone else it does not exist.
+  if (!(actor.role === "admin" || (actor.role === "therapist" && actor.userId === session.therapistId))) notFound("Consultation");
+  if (session.status === "cancelled") return failure("NOT_SCHEDULED", "This consultation was cancelled");
+  const now = services.now();
+  if (now.getTime() < session.startsAt.getTime()) {
+    return failure("CONSULTATION_NOT_HELD", "The outcome can be recorded once the consultation has started", "outcome");
+  }
+  const settings = await loadJourneySettings(services.db);
+  if (outcome === "enrol") {
+    const intake = await findIntake(services.db, session.patientId);
+    if (intake) {
+      const eligibility = assessEligibility(intake, todayIn(intake.timeZone, now), eligibilitySettingsOf(settings));
+      if (eligibility.status === "not_for_online") return failure("NOT_ELIGIBLE", eligibility.message, "outcome");
+    }
+  }
+
+  const result = await refusalsAsResults(() =>
+    services.db.transaction().execute(async (trx) => {
+      const already = await trx.selectFrom("consultationOutcome").select("sessionId").where("sessionId", "=", sessionId).executeTakeFirst();
+      if (already) throw new DomainError("ALREADY_RECORDED", "The outcome of this consultation is already recorded");
+      const done = transition(initialProgramState(), { type: "consultation_completed" }, programSettingsOf(settings));
+      const state = transition(done, { type: "consultation_outcome", outcome }, programSettingsOf(settings));
+      await trx.updateTable("clinicalSession").set({ status: "completed", updatedAt: now }).where("id", "=", sessionId).execute();
+      let programId: string | null = null;
+      let planDueAt: Date | null = null;
+      if (outcome === "enrol") {
+        planDueAt = planProposalDueAt(now, settings.clinicTimeZone, { planProposalWorkingDays: settings.planProposalWorkingDays });
+        const program = await trx
+          .insertInto("program")
+          .values({
+            patientId: session.patientId,
+            therapistId: session.therapistId,
+            status: state.status,
+            track: state.track,
+            sessionsCompleted: state.sessionsCompleted,
+            sessionsTotal: state.sessionsTotal,
+            supportingSessionsCompleted: state.supportingSessionsCompleted,
+            enrolledAt: now,
+            planDueAt,
+            updatedAt: now,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        programId = program.id;
+      }
+      await trx
+        .insertInto("consultationOutcome")
+        .values({ sessionId, outcome, reason, programId, recordedBy: actor.userId, recordedAt: now })
+        .execute();
+      return { sessionId, outcome, programId, planDueAt } satisfies RecordedOutcome;
+    }),
+  ).catch((error: unknown) => {
+    if (isUniqueViolation(error) && constraintOf(error) === "program_one_active_per_patient") {
+      return failure("PROGRAM_ACTIVE", "This patient already has a program in progress", "outcome");
+    }
+    if (isUniqueViolation(error)) return failure("ALREADY_RECORDED", "The outcome of this consultation is already recorded");
+    throw error;
+  });
+  if ("ok" in result && result.ok === false) return result;
+  return ok(result as RecordedOutcome);
+}

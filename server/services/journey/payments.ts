@@ -1,0 +1,196 @@
+/**
+ * Invoices and payments. Bank transfers are recorded by the planning desk (no card payments yet); a
+ * program session whose block is unpaid cannot be joined unless a planner or its therapist records an
+ * override with a reason (pure `canStartSession`). Money is integer cents throughout.
+ */
+import { z } from "zod";
+import { isUniqueViolation } from "../../../db/client";
+import { canStartSession, formatMoney } from "../../domain/journey/billing";
+import { compareIsoDates, isIsoDate } from "../../domain/journey/calendar-date";
+import { startOfLocalDay, todayIn } from "../../domain/journey/zoned-time";
+import type { Actor, AppServices } from "../context";
+import { failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, requireRole, SCHEDULING_ROLES, zoned, type ZonedTime } from "./common";
+import { billingSettingsOf, loadJourneySettings } from "./settings";
+
+export interface InvoiceView {
+  id: string;
+  patientId: string;
+  patientName: string;
+  kind: "consultation" | "block";
+  block: number | null;
+  amountCents: number;
+  currency: string;
+  amount: string;
+  status: "unpaid" | "paid" | "void";
+  dueAt: ZonedTime | null;
+  overdue: boolean;
+  paidAt: Date | null;
+  paymentReference: string | null;
+}
+
+/** For the planning desk: every unpaid invoice, the earliest due first, overdue ones marked. */
+export async function listUnpaidInvoices(services: AppServices, actor: Actor): Promise<InvoiceView[]> {
+  requireRole(actor, ...SCHEDULING_ROLES);
+  const viewer = await loadUser(services.db, actor.userId);
+  return listInvoices(services, viewer.timeZone, { status: "unpaid" });
+}
+
+export async function listInvoices(
+  services: AppServices,
+  viewerTimeZone: string,
+  filter: { status?: "unpaid" | "paid" | "void"; id?: string; patientId?: string; programId?: string },
+): Promise<InvoiceView[]> {
+  const now = services.now();
+  let query = services.db
+    .selectFrom("invoice as i")
+    .innerJoin("user as p", "p.id", "i.patientId")
+    .select([
+      "i.id",
+      "i.patientId",
+      "p.name as patientName",
+      "i.kind",
+      "i.block",
+      "i.amountCents",
+      "i.currency",
+      "i.status",
+      "i.dueAt",
+      "i.paidAt",
+      "i.paymentReference",
+    ]);
+  if (filter.status) query = query.where("i.status", "=", filter.status);
+  if (filter.id) query = query.where("i.id", "=", filter.id);
+  if (filter.patientId) query = query.where("i.patientId", "=", filter.patientId);
+  if (filter.programId) query = query.where("i.programId", "=", filter.programId);
+  const rows = await query.orderBy("i.dueAt").orderBy("i.createdAt").execute();
+  return rows.map((r) => ({
+    ...r,
+    amount: formatMoney(r.amountCents, r.currency),
+    dueAt: r.dueAt ? zoned(r.dueAt, viewerTimeZone) : null,
+    overdue: r.status === "unpaid" && r.dueAt !== null && r.dueAt.getTime() < now.getTime(),
+  }));
+}
+
+const paymentSchema = z.object({
+  invoiceId: idField("Choose the invoice"),
+  amountCents: z.coerce.number({ message: "Enter the amount received, in cents" }).int("Enter whole cents").positive("Enter the amount received"),
+  /** The day the bank received it, on the planner's calendar; today when left out. */
+  paidOn: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine((v) => v === undefined || isIsoDate(v), "Enter a real date (YYYY-MM-DD)"),
+  reference: z.string({ message: "Enter the bank reference" }).trim().min(1, "Enter the bank reference").max(200, "Keep the reference under 200 characters"),
+});
+
+/** The planning desk records a bank payment of the full amount of one invoice. */
+export async function recordPayment(services: AppServices, actor: Actor, input: unknown): Promise<JourneyResult<InvoiceView>> {
+  requireRole(actor, ...SCHEDULING_ROLES);
+  const parsed = parseInput(paymentSchema, input);
+  if (!parsed.ok) return parsed.failure;
+  const { invoiceId, amountCents, paidOn, reference } = parsed.data;
+  const viewer = await loadUser(services.db, actor.userId);
+  const invoice = await services.db.selectFrom("invoice").selectAll().where("id", "=", invoiceId).executeTakeFirst();
+  if (!invoice) notFound("Invoice");
+  if (invoice.status === "paid") return failure("ALREADY_PAID", "This invoice is already paid");
+  if (invoice.status === "void") return failure("INVOICE_VOID", "This invoice was cancelled");
+  if (amountCents !== invoice.amountCents) {
+    return failure("AMOUNT_MISMATCH", `The payment must match the invoice: ${formatMoney(invoice.amountCents, invoice.currency)}`, "amountCents");
+  }
+  const now = services.now();
+  const today = todayIn(viewer.timeZone, now);
+  if (paidOn && compareIsoDates(paidOn, today) > 0) return failure("DATE_IN_FUTURE", "The payment date cannot be in the future", "paidOn");
+  const paidAt = paidOn && paidOn !== today ? startOfLocalDay(paidOn, viewer.timeZone) : now;
+  const updated = await services.db
+    .updateTable("invoice")
+    .set({ status: "paid", paidAt, paymentReference: reference, recordedBy: actor.userId })
+    .where("id", "=", invoiceId)
+    .where("status", "=", "unpaid")
+    .returning("id")
+    .executeTakeFirst();
+  if (!updated) return failure("ALREADY_PAID", "This invoice was just recorded as paid");
+  const [view] = await listInvoices(services, viewer.timeZone, { id: invoiceId });
+  return ok(view);
+}
+
+export type JoinDecision =
+  | { allowed: true; block: number | null; overridden: boolean }
+  | { allowed: false; block: number | null; code: "BLOCK_UNPAID" | "NOT_SCHEDULED"; message: string };
+
+async function paidBlocksOf(services: AppServices, programId: string): Promise<number[]> {
+  const rows = await services.db
+    .selectFrom("invoice")
+    .select("block")
+    .where("programId", "=", programId)
+    .where("kind", "=", "block")
+    .where("status", "=", "paid")
+    .execute();
+  return rows.map((r) => r.block).filter((b): b is number => b !== null);
+}
+
+async function loadSessionForJoin(services: AppServices, actor: Actor, sessionId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) notFound("Session");
+  const session = await services.db.selectFrom("clinicalSession").selectAll().where("id", "=", sessionId).executeTakeFirst();
+  if (!session) notFound("Session");
+  const participant = actor.userId === session.patientId || actor.userId === session.therapistId;
+  if (!participant && !SCHEDULING_ROLES.includes(actor.role)) notFound("Session");
+  return session;
+}
+
+/**
+ * May this session start? The session page asks before connecting. Program sessions need their block
+ * paid or an override; consultations, conclusions and supporting sessions are not part of a block.
+ */
+export async function canJoinSession(services: AppServices, actor: Actor, sessionId: string): Promise<JoinDecision> {
+  const session = await loadSessionForJoin(services, actor, sessionId);
+  if (session.status !== "scheduled") return { allowed: false, block: null, code: "NOT_SCHEDULED", message: `This session is ${session.status}` };
+  if (session.kind !== "program" || !session.programId || !session.sequence) return { allowed: true, block: null, overridden: false };
+  const settings = await loadJourneySettings(services.db);
+  const paidBlocks = await paidBlocksOf(services, session.programId);
+  const override = await services.db.selectFrom("paymentOverride").selectAll().where("sessionId", "=", session.id).executeTakeFirst();
+  const decision = canStartSession({
+    sessionNumber: session.sequence,
+    paidBlocks,
+    override: override ? { byUserId: override.byUserId, role: override.role, reason: override.reason } : undefined,
+    settings: billingSettingsOf(settings),
+  });
+  if (decision.allowed) return { allowed: true, block: decision.block, overridden: Boolean(decision.override) };
+  return { allowed: false, block: decision.block, code: "BLOCK_UNPAID", message: decision.message };
+}
+
+const overrideSchema = z.object({
+  sessionId: idField("Choose the session"),
+  reason: z.string({ message: "Give a reason for starting an unpaid session" }).trim().min(1, "Give a reason for starting an unpaid session").max(1000, "Keep the reason under 1000 characters"),
+});
+
+/** A planner, or the session's own therapist, lets a session of an unpaid block start; who and why is kept. */
+export async function overrideUnpaidBlock(services: AppServices, actor: Actor, input: unknown): Promise<JourneyResult<JoinDecision>> {
+  const parsed = parseInput(overrideSchema, input);
+  if (!parsed.ok) return parsed.failure;
+  const session = await loadSessionForJoin(services, actor, parsed.data.sessionId);
+  const role = SCHEDULING_ROLES.includes(actor.role) ? "planner" : actor.role === "therapist" && actor.userId === session.therapistId ? "therapist" : null;
+  if (!role) notFound("Session");
+  if (session.kind !== "program" || !session.programId || !session.sequence) {
+    return failure("NOT_A_BLOCK_SESSION", "Only program sessions are paid per block");
+  }
+  const settings = await loadJourneySettings(services.db);
+  const paidBlocks = await paidBlocksOf(services, session.programId);
+  const decision = canStartSession({
+    sessionNumber: session.sequence,
+    paidBlocks,
+    override: { byUserId: actor.userId, role, reason: parsed.data.reason },
+    settings: billingSettingsOf(settings),
+  });
+  if (!decision.allowed || !decision.override) return ok({ allowed: true, block: decision.block, overridden: false });
+  try {
+    await services.db
+      .insertInto("paymentOverride")
+      .values({ sessionId: session.id, block: decision.block, byUserId: actor.userId, role, reason: decision.override.reason, createdAt: services.now() })
+      .execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) return failure("ALREADY_RECORDED", "An override is already recorded for this session");
+    throw error;
+  }
+  services.logger.info({ event: "payment.override", sessionId: session.id, block: decision.block, role }, "unpaid block override recorded");
+  return ok({ allowed: true, block: decision.block, overridden: true });
+}

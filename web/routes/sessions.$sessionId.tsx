@@ -1,0 +1,126 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { signedIn } from "../../server/access/access";
+import { DomainError } from "../../server/domain/domain-error";
+import { type AttendanceSummary, getAttendance, getCallContext } from "../../server/services/calls";
+import { formatDateTime, formatTime, KIND_LABEL } from "../components/format-time";
+
+// Membership is checked by the service (only this session's therapist, patient and invited staff).
+export const handle = { access: signedIn };
+export const meta: MetaFunction = () => [{ title: "Session · Facial palsy rehabilitation" }];
+
+const CallRoom = lazy(() => import("../components/call/call-room.client"));
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const session = context.session!;
+  const user = { userId: session.user.id, role: session.user.role };
+  try {
+    const ctx = await getCallContext(context.services, user, params.sessionId ?? "");
+    let attendance: AttendanceSummary | null = null;
+    if (ctx.myRole !== "patient" && ctx.availability.state === "ended") attendance = await getAttendance(context.services, user, ctx.sessionId);
+    const other = ctx.myRole === "patient" ? ctx.therapist.name : ctx.patient.name;
+    return {
+      sessionId: ctx.sessionId,
+      kind: ctx.kind,
+      startsAt: ctx.startsAt.toISOString(),
+      endsAt: ctx.endsAt.toISOString(),
+      myRole: ctx.myRole,
+      myName: session.user.name,
+      otherName: other,
+      availability: { state: ctx.availability.state, at: "opensAt" in ctx.availability ? ctx.availability.opensAt.toISOString() : "endedAt" in ctx.availability ? ctx.availability.endedAt.toISOString() : null },
+      timeZone: session.user.timeZone,
+      attendance: attendance && {
+        actualMinutes: attendance.actualMinutes,
+        rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null })),
+      },
+    };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "FORBIDDEN") throw new Response(error.message, { status: 403 });
+    if (error instanceof DomainError && error.code === "NOT_FOUND") throw new Response(error.message, { status: 404 });
+    throw error;
+  }
+}
+
+export default function SessionPage() {
+  const data = useLoaderData<typeof loader>();
+  const { availability, timeZone } = data;
+  const revalidator = useRevalidator();
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  // When the call opens, the page turns into the call without a reload.
+  useEffect(() => {
+    if (availability.state !== "too_early" || !availability.at) return;
+    const wait = new Date(availability.at).getTime() - Date.now();
+    const timer = setTimeout(() => revalidator.revalidate(), Math.max(1000, Math.min(wait + 500, 2 ** 31 - 1)));
+    return () => clearTimeout(timer);
+  }, [availability, revalidator]);
+
+  const home = data.myRole === "patient" ? "/patient" : "/therapist";
+  return (
+    <>
+      <h1>
+        {KIND_LABEL[data.kind] ?? "Session"} with {data.otherName}
+      </h1>
+      <p className="muted">
+        {formatDateTime(data.startsAt, timeZone)} – {formatTime(data.endsAt, timeZone)} ({timeZone})
+      </p>
+      {availability.state === "too_early" ? (
+        <div className="card" role="status">
+          <h2>The call is not open yet</h2>
+          <p>
+            You can join from <strong>{formatDateTime(availability.at!, timeZone)}</strong>, 10 minutes before the start. This page opens the
+            call by itself then.
+          </p>
+        </div>
+      ) : availability.state === "open" ? (
+        mounted ? (
+          <Suspense fallback={<p role="status">Preparing the call…</p>}>
+            <CallRoom
+              sessionId={data.sessionId}
+              myRole={data.myRole}
+              myName={data.myName}
+              otherName={data.otherName}
+              endsAt={data.endsAt}
+              kindLabel={KIND_LABEL[data.kind] ?? data.kind}
+              timeZone={timeZone}
+            />
+          </Suspense>
+        ) : (
+          <p role="status">Preparing the call…</p>
+        )
+      ) : (
+        <div className="card" role="status">
+          <h2>{availability.state === "ended" ? "This session has ended" : availability.state === "cancelled" ? "This session was cancelled" : "This session's time is over"}</h2>
+          <p>
+            <Link to={home}>Back to my home page</Link>
+          </p>
+        </div>
+      )}
+      {data.attendance ? (
+        <section aria-labelledby="attendance-title">
+          <h2 id="attendance-title">Attendance</h2>
+          <p>Actual duration: {data.attendance.actualMinutes ?? "—"} minutes</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Participant</th>
+                <th scope="col">Joined</th>
+                <th scope="col">Left</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.attendance.rows.map((r, i) => (
+                <tr key={i}>
+                  <td>{r.name}</td>
+                  <td>{formatTime(r.joinedAt, timeZone)}</td>
+                  <td>{r.leftAt ? formatTime(r.leftAt, timeZone) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </>
+  );
+}
