@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { CallTables } from "./schema-calls";
+import type { DiaryTables } from "./schema-diary";
+import type { HomeworkTables } from "./schema-homework";
 
 /** Timestamps are `timestamptz` in UTC; the drivers hand back `Date`. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -276,7 +278,7 @@ export interface MailDeliveryTable {
   sentAt: Timestamp | null;
 }
 
-export interface Database extends CallTables {
+export interface Database extends CallTables, HomeworkTables, DiaryTables {
   user: UserTable;
   session: SessionTable;
   account: AccountTable;

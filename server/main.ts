@@ -6,6 +6,7 @@ import { checkDatabase, openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { seedDemoIfEmpty } from "./services/demo-clinic";
 import { createApp } from "./app";
+import { startJobWorker } from "./jobs";
 import { EnvError, loadEnv, type Env } from "./env";
 import { createLogger } from "./logger";
 import { PROJECT_ROOT, SERVER_BUILD_FILE } from "./paths";
@@ -65,6 +66,8 @@ export async function startServer(env: Env, options: { dev: boolean }): Promise<
 
   const realtime = attachRealtime(httpServer, services, { postgresUrl: database.url });
   notifier.target = realtime.notifier;
+  // Jobs live in the database: anything that fell due while the app was down runs now.
+  const worker = startJobWorker(services);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -80,6 +83,7 @@ export async function startServer(env: Env, options: { dev: boolean }): Promise<
       // Stop accepting, close sockets, let in-flight requests finish, then close the database.
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await realtime.close();
+      await worker.stop();
       httpServer.closeIdleConnections();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
       httpServer.closeAllConnections();

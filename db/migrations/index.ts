@@ -2,6 +2,8 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001-foundation";
 import * as m0002 from "./0002-journey";
 import * as m0003 from "./0003-calls";
+import * as m0004 from "./0004-homework";
+import * as m0005 from "./0005-diary";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -11,4 +13,6 @@ export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-journey": m0002,
   "0003-calls": m0003,
+  "0004-homework": m0004,
+  "0005-diary": m0005,
 };

@@ -5,11 +5,13 @@ import { DomainError } from "../domain/domain-error";
 import type { AppServices } from "../services/context";
 import { accountRoutes } from "./account";
 import { adminRoutes } from "./admin";
+import { diaryRoutes } from "./diary";
+import { homeworkRoutes } from "./homework";
 import { livekitRoutes } from "./livekit";
 import { actorOf, type ApiRoute } from "./route-table";
 
 export function apiRouteTable(services: AppServices): ApiRoute[] {
-  return [...accountRoutes(services), ...adminRoutes(services), ...livekitRoutes(services)];
+  return [...accountRoutes(services), ...adminRoutes(services), ...livekitRoutes(services), ...homeworkRoutes(services), ...diaryRoutes(services)];
 }
 
 const STATUS_BY_CODE: Record<string, 400 | 403 | 404 | 409 | 410 | 422 | 429> = {

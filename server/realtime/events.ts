@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { signedIn } from "../access/access";
+import { boardEvents } from "./board-events";
 import { callEvents } from "./call-events";
+import { diaryEvents } from "./diary-events";
 import { defineEvent, type SocketEventDef } from "./event-types";
 
 export type { Ack, SocketContext, SocketEventDef, SocketUser } from "./event-types";
@@ -16,4 +18,6 @@ export const socketEvents: Record<string, SocketEventDef> = {
     handle: ({ services }) => ({ serverTime: services.now().toISOString() }),
   }),
   ...callEvents,
+  ...boardEvents,
+  ...diaryEvents,
 };

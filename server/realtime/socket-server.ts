@@ -15,6 +15,15 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/** A page served by this very host (e.g. opened as 127.0.0.1 rather than PUBLIC_URL's localhost). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return Boolean(host) && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();
   for (const [key, value] of Object.entries(raw)) {
@@ -38,7 +47,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     // A browser always sends Origin: a page of another site must not open a socket with our cookie.
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
-      callback(null, !origin || origin === services.env.PUBLIC_URL);
+      callback(null, !origin || origin === services.env.PUBLIC_URL || sameHost(origin, req.headers.host));
     },
   });
   if (options.postgresUrl) {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Socket } from "socket.io-client";
 import type { CallConnectionState, CallTransport, ConnectionQuality, RemoteParticipant } from "../../../media/transport";
 import { connectSocket } from "../realtime-client";
+import { CallPanels } from "./call-panels";
 import { CallView } from "./call-view";
 import { loadPreferences, openMedia } from "./devices";
 import { type JoinChoice, PreJoin } from "./pre-join";
@@ -195,6 +196,7 @@ export default function CallRoom(props: CallRoomProps) {
     return <AutoOrPreJoin autoJoin={autoJoin} onJoin={onJoin} busy={phase.name === "joining"} mirrorDefault={myRole === "patient"} />;
   }
   return (
+    <>
     <CallView
       {...props}
       local={local}
@@ -211,6 +213,8 @@ export default function CallRoom(props: CallRoomProps) {
         setLocal(s);
       }}
     />
+    {socket.current && phase.name === "in-call" ? <CallPanels sessionId={sessionId} myRole={myRole} socket={socket.current} /> : null}
+    </>
   );
 }
 

@@ -1,0 +1,2 @@
+/** Tables of the diary area (see db/migrations). */
+export interface DiaryTables {}

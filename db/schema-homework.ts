@@ -1,0 +1,2 @@
+/** Tables of the homework area (see db/migrations). */
+export interface HomeworkTables {}
