@@ -3,8 +3,10 @@ import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3510);
 export const E2E_URL = `http://127.0.0.1:${PORT}`;
-const MAIL_SMTP_PORT = 3526;
-export const MAIL_HTTP_URL = "http://127.0.0.1:3527";
+// Ports can be moved (E2E_PORT, E2E_MAIL_SMTP_PORT, E2E_MAIL_HTTP_PORT) so two checkouts can run the suite at once.
+const MAIL_SMTP_PORT = Number(process.env.E2E_MAIL_SMTP_PORT ?? 3526);
+const MAIL_HTTP_PORT = Number(process.env.E2E_MAIL_HTTP_PORT ?? 3527);
+export const MAIL_HTTP_URL = `http://127.0.0.1:${MAIL_HTTP_PORT}`;
 // Debian's Chromium where it exists (this machine, CI); Playwright's own browser elsewhere.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
@@ -37,11 +39,11 @@ export default defineConfig({
       command: "node --import tsx tests/e2e/support/mail-catcher.ts",
       url: `${MAIL_HTTP_URL}/health`,
       reuseExistingServer: false,
-      env: { MAIL_SMTP_PORT: String(MAIL_SMTP_PORT), MAIL_HTTP_PORT: "3527" },
+      env: { MAIL_SMTP_PORT: String(MAIL_SMTP_PORT), MAIL_HTTP_PORT: String(MAIL_HTTP_PORT) },
     },
     {
       // A fresh embedded database per run, the built app, e-mail to the catcher above.
-      command: "rm -rf data/e2e && node --import tsx server/main.ts",
+      command: `rm -rf data/e2e-${PORT} && node --import tsx server/main.ts`,
       url: `${E2E_URL}/health`,
       reuseExistingServer: false,
       timeout: 120_000,
@@ -51,7 +53,7 @@ export default defineConfig({
         HOST: "127.0.0.1",
         PORT: String(PORT),
         PUBLIC_URL: E2E_URL,
-        DATA_DIR: "data/e2e",
+        DATA_DIR: `data/e2e-${PORT}`,
         SMTP_URL: `smtp://127.0.0.1:${MAIL_SMTP_PORT}`,
         AUTH_RATE_LIMIT_MAX: "100",
         LOG_LEVEL: "warn",

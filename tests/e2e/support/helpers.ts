@@ -4,7 +4,7 @@ import { expect, type Page } from "@playwright/test";
 import { DEMO_PASSWORD } from "../../../server/services/demo-clinic";
 
 const require = createRequire(import.meta.url);
-const MAIL_HTTP_URL = "http://127.0.0.1:3527";
+const MAIL_HTTP_URL = `http://127.0.0.1:${process.env.E2E_MAIL_HTTP_PORT ?? 3527}`;
 
 export interface CaughtMail {
   to: string[];
