@@ -63,12 +63,17 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     next();
   });
 
+  // Leaves recorded on disconnect finish before the database closes (graceful shutdown).
+  const pendingLeaves = new Set<Promise<unknown>>();
   io.on("connection", (socket) => {
     const user = socket.data.user as SocketUser;
     const ctx = { services, user, socket, io };
     void socket.join([rooms.user(user.userId), rooms.authSession(user.sessionId)]);
     socket.on("disconnect", () => {
-      leaveAllCalls(ctx).catch(() => services.logger.warn({ event: "socket.leave_failed" }, "could not record a call leave"));
+      const leaving = leaveAllCalls(ctx)
+        .catch(() => services.logger.warn({ event: "socket.leave_failed" }, "could not record a call leave"))
+        .finally(() => pendingLeaves.delete(leaving));
+      pendingLeaves.add(leaving);
     });
     socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (a: Ack) => void) : undefined;
@@ -99,6 +104,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     async close() {
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await Promise.allSettled([...pendingLeaves]);
       await pool?.end().catch(() => {});
     },
   };
