@@ -27,6 +27,7 @@ interface Link {
   camera: boolean;
   restartTimer?: ReturnType<typeof setTimeout>;
   pendingCandidates: RTCIceCandidateInit[];
+  tracksAdded: boolean;
 }
 
 /**
@@ -66,7 +67,7 @@ export class PeerCall implements CallTransport {
     this.camera = local.getVideoTracks().some((t) => t.enabled);
     this.unsubscribe.push(
       this.signalling.onSignal((from, data) => void this.handleSignal(from, data)),
-      this.signalling.onPeerJoined((peer) => this.addPeer(peer)),
+      this.signalling.onPeerJoined((peer) => this.addPeer(peer, { offer: false })),
       this.signalling.onPeerLeft((peer) => this.removePeer(peer.connectionId)),
       this.signalling.onMediaState((state) => {
         const link = this.links.get(state.connectionId);
@@ -77,18 +78,18 @@ export class PeerCall implements CallTransport {
       }),
     );
     this.events.emit("state", "connecting");
-    for (const peer of this.initialPeers) this.addPeer(peer);
+    for (const peer of this.initialPeers) this.addPeer(peer, { offer: true });
     this.signalling.sendMediaState({ microphone: this.microphone, camera: this.camera });
     this.statsTimer = setInterval(() => void this.sampleQuality(), STATS_INTERVAL_MS);
   }
 
   /** Peers known from a (re)join answer; those already linked are kept as they are. */
   addPeers(peers: { connectionId: string; userId: string }[]): void {
-    for (const peer of peers) this.addPeer(peer);
+    for (const peer of peers) this.addPeer(peer, { offer: true });
   }
 
   /** A new or returning participant. A second connection of the same user replaces the first (a reload). */
-  private addPeer(peer: { connectionId: string; userId: string }): void {
+  private addPeer(peer: { connectionId: string; userId: string }, options: { offer: boolean }): void {
     if (this.closed || peer.connectionId === this.self.connectionId) return;
     const existing = this.links.get(peer.connectionId);
     if (existing && existing.pc.connectionState !== "failed" && existing.pc.connectionState !== "closed") {
@@ -97,15 +98,17 @@ export class PeerCall implements CallTransport {
       return;
     }
     for (const link of this.links.values()) if (link.peer.userId === peer.userId) this.removePeer(link.peer.connectionId);
-    this.createLink(peer);
+    // The newcomer offers to everyone already there; we answer when its offer arrives. Offering from
+    // both sides at once would cost a collision and a rollback on every join.
+    if (options.offer) this.createLink(peer, true);
     this.signalling.sendMediaState({ microphone: this.microphone, camera: this.camera });
   }
 
-  private createLink(peer: { connectionId: string; userId: string }): Link {
+  private createLink(peer: { connectionId: string; userId: string }, withTracks: boolean): Link {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
-    const link: Link = { peer, pc, polite: this.self.connectionId < peer.connectionId, makingOffer: false, ignoreOffer: false, stream: null, microphone: true, camera: true, pendingCandidates: [] };
+    const link: Link = { peer, pc, polite: this.self.connectionId < peer.connectionId, makingOffer: false, ignoreOffer: false, stream: null, microphone: true, camera: true, pendingCandidates: [], tracksAdded: false };
     this.links.set(peer.connectionId, link);
-    for (const track of this.local?.getTracks() ?? []) pc.addTrack(track, this.local!);
+    if (withTracks) this.addLocalTracks(link);
     pc.onnegotiationneeded = async () => {
       try {
         link.makingOffer = true;
@@ -134,13 +137,18 @@ export class PeerCall implements CallTransport {
     return link;
   }
 
+  private addLocalTracks(link: Link): void {
+    link.tracksAdded = true;
+    for (const track of this.local?.getTracks() ?? []) link.pc.addTrack(track, this.local!);
+  }
+
   private async handleSignal(from: string, data: SignalData): Promise<void> {
     if (this.closed) return;
     let link = this.links.get(from);
     if (!link) {
       // An offer from a peer we have not heard of yet (its join event may still be on the way).
       if (!("description" in data) || data.description.type !== "offer") return;
-      link = this.createLink({ connectionId: from, userId: from.split(".")[0] ?? from });
+      link = this.createLink({ connectionId: from, userId: from.split(".")[0] ?? from }, false);
     }
     const { pc } = link;
     try {
@@ -152,6 +160,8 @@ export class PeerCall implements CallTransport {
         await pc.setRemoteDescription(description);
         for (const candidate of link.pendingCandidates.splice(0)) await pc.addIceCandidate(candidate).catch(() => {});
         if (description.type === "offer") {
+          // Tracks join the offered transceivers, so the answer sends media at once.
+          if (!link.tracksAdded) this.addLocalTracks(link);
           await pc.setLocalDescription();
           this.signalling.send(from, { description: pc.localDescription!.toJSON() });
         }

@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../db/schema";
 import type { CallRole } from "../../db/schema-calls";
 import { connectionDetailsFor, type ConnectionDetails } from "../../media/livekit/tokens";
 import { createSessionRoom, deleteSessionRoom } from "../../media/livekit/rooms";
@@ -24,27 +25,30 @@ export interface CallContext {
   availability: CallAvailability;
   transport: "p2p" | "livekit";
   autoAdmit: boolean;
+  /** When this user was let into the call (null: never yet). */
+  admittedAt: Date | null;
 }
 
-export type JoinResult =
-  | { state: "waiting" }
-  | { state: "joined"; role: CallRole; iceServers: IceServer[]; livekit?: ConnectionDetails & { expiresAt: Date } };
+export type JoinResult = { state: "waiting" } | { state: "joined"; role: CallRole; iceServers: IceServer[]; livekit?: ConnectionDetails & { expiresAt: Date } };
 
 /** LiveKit's API is reached at LIVEKIT_API_URL when the browser-facing URL is not reachable from the server. */
 export function liveKitConfig(services: AppServices, forBrowser: boolean): LiveKitConfig | null {
   const lk = services.env.livekit;
   if (!lk) return null;
-  return { url: forBrowser ? lk.url : (lk.apiUrl ?? lk.url), apiKey: lk.apiKey, apiSecret: lk.apiSecret };
+  return { url: forBrowser ? lk.url : lk.apiUrl ?? lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret };
 }
 
-async function loadSession(services: AppServices, sessionId: string) {
+async function loadSession(services: AppServices, sessionId: string, userId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return undefined;
   return services.db
     .selectFrom("clinicalSession as s")
     .innerJoin("user as t", "t.id", "s.therapistId")
     .innerJoin("user as p", "p.id", "s.patientId")
     .leftJoin("sessionCall as c", "c.sessionId", "s.id")
+    .leftJoin("callParticipant as me", (join) => join.onRef("me.sessionId", "=", "s.id").on("me.userId", "=", userId))
     .select([
+      "me.role as myParticipantRole",
+      "me.admittedAt as myAdmittedAt",
       "s.id",
       "s.kind",
       "s.startsAt",
@@ -66,21 +70,12 @@ async function loadSession(services: AppServices, sessionId: string) {
  * therapist, its patient and staff the therapist invited get an answer; anyone else is refused.
  */
 export async function getCallContext(services: AppServices, user: CallUser, sessionId: string): Promise<CallContext> {
-  const session = await loadSession(services, sessionId);
+  const session = await loadSession(services, sessionId, user.userId);
   if (!session) throw new DomainError("NOT_FOUND", "This session does not exist.");
   let myRole: CallRole | null = null;
   if (session.therapistId === user.userId) myRole = "therapist";
   else if (session.patientId === user.userId) myRole = "patient";
-  else if (user.role !== "patient") {
-    const invited = await services.db
-      .selectFrom("callParticipant")
-      .select("role")
-      .where("sessionId", "=", sessionId)
-      .where("userId", "=", user.userId)
-      .where("role", "=", "guest_staff")
-      .executeTakeFirst();
-    if (invited) myRole = "guest_staff";
-  }
+  else if (user.role !== "patient" && session.myParticipantRole === "guest_staff") myRole = "guest_staff";
   if (!myRole) throw new DomainError("FORBIDDEN", "This session belongs to other people. Only its therapist and patient can join it.");
   return {
     sessionId: session.id,
@@ -90,9 +85,16 @@ export async function getCallContext(services: AppServices, user: CallUser, sess
     therapist: { id: session.therapistId, name: session.therapistName },
     patient: { id: session.patientId, name: session.patientName },
     myRole,
-    availability: callAvailability({ startsAt: session.startsAt, endsAt: session.endsAt, status: session.status, endedAt: session.endedAt ?? null, now: services.now() }),
+    availability: callAvailability({
+      startsAt: session.startsAt,
+      endsAt: session.endsAt,
+      status: session.status,
+      endedAt: session.endedAt ?? null,
+      now: services.now(),
+    }),
     transport: services.env.livekit ? "livekit" : "p2p",
     autoAdmit: session.autoAdmit ?? false,
+    admittedAt: session.myAdmittedAt ?? null,
   };
 }
 
@@ -119,34 +121,40 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
   const ctx = await getCallContext(services, user, sessionId);
   assertOpen(ctx);
   const now = services.now();
-  const admitted = await services.db.transaction().execute(async (trx) => {
-    await trx.insertInto("sessionCall").values({ sessionId, startedAt: null, endedAt: null, endedBy: null }).onConflict((oc) => oc.column("sessionId").doNothing()).execute();
-    const existing = await trx
-      .selectFrom("callParticipant")
-      .select(["admittedAt"])
-      .where("sessionId", "=", sessionId)
-      .where("userId", "=", user.userId)
-      .executeTakeFirst();
-    const admitNow = ctx.myRole !== "patient" || ctx.autoAdmit || Boolean(existing?.admittedAt);
-    if (!existing) {
-      await trx.insertInto("callParticipant").values({ sessionId, userId: user.userId, role: ctx.myRole, admittedAt: admitNow ? now : null, invitedBy: null }).execute();
-    } else if (admitNow && !existing.admittedAt) {
-      await trx.updateTable("callParticipant").set({ admittedAt: now }).where("sessionId", "=", sessionId).where("userId", "=", user.userId).execute();
-    }
-    if (!admitNow) return false;
-    if (ctx.myRole === "therapist") {
-      await trx.updateTable("sessionCall").set({ startedAt: now }).where("sessionId", "=", sessionId).where("startedAt", "is", null).execute();
-    }
-    if (!services.env.livekit) {
+  // Fast path (a rejoin after a reload or a reconnect): already admitted, the session's call row exists.
+  let admitted = true;
+  if (ctx.admittedAt && ctx.myRole !== "therapist") {
+    if (!services.env.livekit) await recordAttendance(services.db, sessionId, user.userId, connectionId, now);
+  } else {
+    admitted = await services.db.transaction().execute(async (trx) => {
       await trx
-        .insertInto("callAttendance")
-        .values({ sessionId, userId: user.userId, transport: "p2p", connectionId, joinedAt: now, leftAt: null })
-        // The same tab back after a socket reconnect: still (or again) present.
-        .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doUpdateSet({ leftAt: null }))
+        .insertInto("sessionCall")
+        .values({ sessionId, startedAt: null, endedAt: null, endedBy: null })
+        .onConflict((oc) => oc.column("sessionId").doNothing())
         .execute();
-    }
-    return true;
-  });
+      const existing = await trx
+        .selectFrom("callParticipant")
+        .select(["admittedAt"])
+        .where("sessionId", "=", sessionId)
+        .where("userId", "=", user.userId)
+        .executeTakeFirst();
+      const admitNow = ctx.myRole !== "patient" || ctx.autoAdmit || Boolean(existing?.admittedAt);
+      if (!existing) {
+        await trx
+          .insertInto("callParticipant")
+          .values({ sessionId, userId: user.userId, role: ctx.myRole, admittedAt: admitNow ? now : null, invitedBy: null })
+          .execute();
+      } else if (admitNow && !existing.admittedAt) {
+        await trx.updateTable("callParticipant").set({ admittedAt: now }).where("sessionId", "=", sessionId).where("userId", "=", user.userId).execute();
+      }
+      if (!admitNow) return false;
+      if (ctx.myRole === "therapist") {
+        await trx.updateTable("sessionCall").set({ startedAt: now }).where("sessionId", "=", sessionId).where("startedAt", "is", null).execute();
+      }
+      if (!services.env.livekit) await recordAttendance(trx, sessionId, user.userId, connectionId, now);
+      return true;
+    });
+  }
   if (!admitted) return { state: "waiting" };
 
   const result: JoinResult = { state: "joined", role: ctx.myRole, iceServers: iceServersFor(services.env, user.userId, now) };
@@ -165,6 +173,16 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
     });
   }
   return result;
+}
+
+/** Peer-to-peer attendance (LiveKit's comes from its webhooks). */
+async function recordAttendance(executor: Kysely<Database>, sessionId: string, userId: string, connectionId: string, now: Date): Promise<void> {
+  await executor
+    .insertInto("callAttendance")
+    .values({ sessionId, userId, transport: "p2p", connectionId, joinedAt: now, leftAt: null })
+    // The same tab back after a socket reconnect: still (or again) present.
+    .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doUpdateSet({ leftAt: null }))
+    .execute();
 }
 
 /** The therapist lets a waiting participant in; remembered for the rest of the session. */
@@ -216,7 +234,12 @@ export async function endCall(services: AppServices, user: CallUser, sessionId: 
       .onConflict((oc) => oc.column("sessionId").doUpdateSet({ endedAt: now, endedBy: user.userId }))
       .execute();
     await trx.updateTable("callAttendance").set({ leftAt: now }).where("sessionId", "=", sessionId).where("leftAt", "is", null).execute();
-    await trx.updateTable("clinicalSession").set({ status: "completed", updatedAt: now }).where("id", "=", sessionId).where("status", "=", "scheduled").execute();
+    await trx
+      .updateTable("clinicalSession")
+      .set({ status: "completed", updatedAt: now })
+      .where("id", "=", sessionId)
+      .where("status", "=", "scheduled")
+      .execute();
   });
   const lkApi = liveKitConfig(services, false);
   if (lkApi) await deleteSessionRoom(lkApi, sessionId);
@@ -265,14 +288,21 @@ export async function getAttendance(services: AppServices, user: CallUser, sessi
 /** LiveKit's signed webhooks record attendance when LiveKit is the transport. */
 export async function recordLiveKitAttendance(
   services: AppServices,
-  event: { kind: "participant_joined" | "participant_left" | "room_finished"; sessionId: string; identity: string | null; at: Date; eventId: string },
+  event: { kind: "participant_joined" | "participant_left" | "room_finished"; sessionId: string; identity: string | null; at: Date; eventId: string }
 ): Promise<void> {
   const session = await services.db.selectFrom("clinicalSession").select(["id"]).where("id", "=", event.sessionId).executeTakeFirst();
   if (!session) return;
   if (event.kind === "participant_joined" && event.identity) {
     await services.db
       .insertInto("callAttendance")
-      .values({ sessionId: event.sessionId, userId: event.identity, transport: "livekit", connectionId: `lk:${event.eventId}`, joinedAt: event.at, leftAt: null })
+      .values({
+        sessionId: event.sessionId,
+        userId: event.identity,
+        transport: "livekit",
+        connectionId: `lk:${event.eventId}`,
+        joinedAt: event.at,
+        leftAt: null,
+      })
       .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doNothing())
       .execute();
   } else if (event.kind === "participant_left" && event.identity) {
@@ -291,7 +321,12 @@ export async function recordLiveKitAttendance(
 
 /** Atomically marks a webhook id as processed; true when it had been already (a replay). */
 export async function markWebhookSeen(services: AppServices, eventId: string): Promise<boolean> {
-  const inserted = await services.db.insertInto("livekitWebhookEvent").values({ id: eventId }).onConflict((oc) => oc.column("id").doNothing()).returning("id").executeTakeFirst();
+  const inserted = await services.db
+    .insertInto("livekitWebhookEvent")
+    .values({ id: eventId })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .returning("id")
+    .executeTakeFirst();
   return !inserted;
 }
 

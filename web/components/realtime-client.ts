@@ -4,7 +4,8 @@ import { io, type Socket } from "socket.io-client";
 let shared: Socket | undefined;
 
 export function connectSocket(): Socket {
-  if (shared && shared.connected) return shared;
+  // `active` is true while connecting, connected or reconnecting: one socket per tab, never two handshakes.
+  if (shared?.active) return shared;
   shared = io({ transports: ["websocket", "polling"], withCredentials: true });
   (window as unknown as { __appSocket?: Socket }).__appSocket = shared;
   return shared;

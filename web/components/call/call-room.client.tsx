@@ -2,10 +2,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Socket } from "socket.io-client";
 import type { CallConnectionState, CallTransport, ConnectionQuality, RemoteParticipant } from "../../../media/transport";
 import { connectSocket } from "../realtime-client";
+import { PeerCall } from "../../../media/p2p/peer-call";
 import { CallPanels } from "./call-panels";
 import { CallView } from "./call-view";
 import { loadPreferences, openMedia } from "./devices";
 import { type JoinChoice, PreJoin } from "./pre-join";
+import { socketSignalling } from "./socket-signalling";
 
 export interface CallRoomProps {
   sessionId: string;
@@ -77,7 +79,6 @@ export default function CallRoom(props: CallRoomProps) {
         const { LiveKitTransport } = await import("../../../media/livekit/client-transport");
         t = new LiveKitTransport(ack.livekit.serverUrl, ack.livekit.participantToken);
       } else {
-        const [{ PeerCall }, { socketSignalling }] = await Promise.all([import("../../../media/p2p/peer-call"), import("./socket-signalling")]);
         t = new PeerCall({ connectionId: ack.connectionId }, socketSignalling(socket.current!, sessionId), ack.iceServers, ack.peers);
       }
       transport.current = t;
@@ -86,6 +87,7 @@ export default function CallRoom(props: CallRoomProps) {
       t.on("state", setState);
       t.on("quality", setQuality);
       await t.start(stream);
+      (window as any).__t.started = performance.now();
     },
     [sessionId],
   );
@@ -95,7 +97,9 @@ export default function CallRoom(props: CallRoomProps) {
       const s = socket.current ?? connectSocket();
       socket.current = s;
       if (!s.connected) await new Promise<void>((resolve) => s.once("connect", () => resolve()));
+      (window as any).__t = { join: performance.now() };
       const ack = (await s.emitWithAck("call:join", { sessionId, peerId: PEER_ID })) as JoinAck;
+      (window as any).__t.ack = performance.now();
       if (!ack.ok || !ack.data) {
         if (ack.error === "CALL_ENDED") return finish();
         setPhase({ name: "error", message: ack.message ?? "The call could not be joined." });

@@ -40,7 +40,7 @@ export const PROBLEM_TEXT: Record<MediaProblem, string> = {
 
 /** Opens camera and microphone as chosen; falls back to any device when a remembered one is gone. */
 export async function openMedia(prefs: { cameraId?: string; microphoneId?: string; camera: boolean }): Promise<MediaStream> {
-  const video = prefs.camera ? { deviceId: prefs.cameraId ? { ideal: prefs.cameraId } : undefined, width: { ideal: 1280 }, height: { ideal: 720 } } : false;
+  const video = prefs.camera ? { deviceId: prefs.cameraId ? { ideal: prefs.cameraId } : undefined, width: { ideal: 640 }, height: { ideal: 480 } } : false;
   const audio = { deviceId: prefs.microphoneId ? { ideal: prefs.microphoneId } : undefined, echoCancellation: true, noiseSuppression: true };
   return navigator.mediaDevices.getUserMedia({ video, audio });
 }

@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark, each printed as a table. Figures are measured on this machine;
+ * targets are reported next to them, never asserted in the test suite.
+ */
+import { runCallBench } from "./calls";
+
+const benches: [string, () => Promise<Record<string, string | number>[]>][] = [["Live calls (issue 5)", runCallBench]];
+
+const only = process.argv[2];
+for (const [title, run] of benches) {
+  if (only && !title.toLowerCase().includes(only.toLowerCase())) continue;
+  const started = Date.now();
+  process.stdout.write(`\n## ${title}\n`);
+  console.table(await run());
+  process.stdout.write(`(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+}
+process.exit(0);
