@@ -1,4 +1,5 @@
 import path from "node:path";
+import { backupEmbedded, restoreEmbedded } from "./backup";
 import { EnvError, loadEnv } from "./env";
 import { createLogger } from "./logger";
 import { createServices } from "./services/create-services";
@@ -6,7 +7,7 @@ import { openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./services/demo-clinic";
 
-/** `npm run db:migrate` and `npm run db:seed`, on PGlite (default) or DATABASE_URL. */
+/** `npm run db:migrate`, `db:seed`, `db:backup` and `db:restore <folder>`, on PGlite (default) or DATABASE_URL. */
 async function run(command: string | undefined) {
   const env = await loadEnv().catch((error) => {
     if (error instanceof EnvError) {
@@ -15,6 +16,19 @@ async function run(command: string | undefined) {
     }
     throw error;
   });
+  if (command === "backup" || command === "restore") {
+    if (env.DATABASE_URL) throw new Error("DATABASE_URL is set: back up PostgreSQL with pg_dump (see README).");
+    if (command === "backup") {
+      const result = await backupEmbedded(env.DATA_DIR, path.resolve(env.DATA_DIR, "..", "backups"));
+      process.stdout.write(`Backup written to ${result.folder} (${Math.round(result.databaseBytes / 1024)} kB database)\n`);
+    } else {
+      const folder = process.argv[3];
+      if (!folder) throw new Error("Usage: npm run db:restore -- <backup folder>");
+      const { keptAside } = await restoreEmbedded(path.resolve(folder), env.DATA_DIR);
+      process.stdout.write(`Restored ${folder}.${keptAside ? ` The previous data is kept in ${keptAside}.` : ""}\n`);
+    }
+    return;
+  }
   const database = openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { pgliteDir: path.resolve(env.DATA_DIR, "pglite") });
   try {
     const result = await migrateToLatest(database.db);
