@@ -189,4 +189,14 @@ test("working hours: the therapist's page, and a planner editing any therapist's
   await page.getByRole("button", { name: "Add the exception" }).click();
   await expect(page.getByRole("status")).toContainText("Exception added");
   await expect(page.getByText(/not available all day/)).toBeVisible();
+
+  // The planning desk opens any therapist's hours.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await logIn(page, "planner@demo.clinic");
+  await page.getByRole("link", { name: "Working hours" }).first().click();
+  await page.getByLabel("Therapist").selectOption({ label: "Dr. Martin Keller" });
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page.getByRole("heading", { name: "Working hours of Dr. Martin Keller" })).toBeVisible();
+  await expect(page.getByText(/not available all day/)).toBeVisible();
+  await expectAccessible(page);
 });
