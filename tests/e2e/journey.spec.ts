@@ -192,9 +192,11 @@ test("working hours: the therapist's page, and a planner editing any therapist's
 
   // The planning desk opens any therapist's hours.
   await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByText("You were logged out.")).toBeVisible();
   await logIn(page, "planner@demo.clinic");
-  await page.getByRole("link", { name: "Working hours" }).first().click();
-  await page.getByLabel("Therapist").selectOption({ label: "Dr. Martin Keller" });
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Working hours" }).click();
+  await page.waitForURL(/\/therapist\/availability$/);
+  await page.getByLabel("Therapist", { exact: true }).selectOption({ label: "Dr. Martin Keller" });
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page.getByRole("heading", { name: "Working hours of Dr. Martin Keller" })).toBeVisible();
   await expect(page.getByText(/not available all day/)).toBeVisible();
