@@ -169,8 +169,20 @@ test("journey: book across zones with an .ics, enrol, propose six dates, accept,
   await expect(planner.getByRole("status")).toContainText("Payment recorded: Hemi Walker, €945.00");
   await expect(planner.getByTestId("unpaid-invoice").filter({ hasText: "Hemi Walker · Block 1" })).toHaveCount(0);
 
+  // The planner records the welcome package's shipment; the patient sees it with the tracking number.
+  const parcel = planner.getByTestId("package-to-ship").filter({ hasText: "Hemi Walker" });
+  await parcel.locator("summary").click();
+  await parcel.getByLabel("Carrier").fill("NZ Post");
+  await parcel.getByLabel("Tracking number").fill("NZ123456789");
+  await parcel.getByRole("button", { name: "Record shipment" }).click();
+  await expect(planner.getByRole("status")).toContainText("Shipment recorded");
+  await expectAccessible(planner);
+
   await patient.goto("/patient");
   await expect(patient.locator("#invoices").locator("..")).toContainText("Sessions block 1: €945.00 paid");
+  await expect(patient.getByTestId("welcome-package")).toContainText("with NZ Post, tracking number NZ123456789");
+  await expect(patient.getByTestId("next-step")).toContainText("join session 1 of 6");
+  await expectAccessible(patient);
 });
 
 test("working hours: the therapist's page, and a planner editing any therapist's hours", async ({ page }) => {

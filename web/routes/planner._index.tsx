@@ -230,7 +230,7 @@ export default function PlannerHome() {
         {data.packages.map((p) => {
           const errors = errorsFor("ship", p.programId);
           return (
-            <details key={p.programId} className="record" open={Object.keys(errors).length > 0}>
+            <details key={p.programId} className="record" open={Object.keys(errors).length > 0} data-testid="package-to-ship">
               <summary>
                 {p.patientName}
                 {p.country ? ` · ${p.country}` : ""} · enrolled {formatDateTime(p.enrolledAt, user.timeZone)}
