@@ -24,9 +24,19 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 const NAV: Record<string, { to: string; label: string }[]> = {
-  patient: [{ to: "/patient", label: "My program" }],
-  therapist: [{ to: "/therapist", label: "My patients" }],
-  planner: [{ to: "/planner", label: "Planning" }],
+  patient: [
+    { to: "/patient", label: "My program" },
+    { to: "/patient/book", label: "Consultation" },
+  ],
+  therapist: [
+    { to: "/therapist", label: "My patients" },
+    { to: "/therapist/consultations", label: "Outcomes" },
+    { to: "/therapist/availability", label: "Working hours" },
+  ],
+  planner: [
+    { to: "/planner", label: "Planning" },
+    { to: "/therapist/availability", label: "Working hours" },
+  ],
   admin: [
     { to: "/admin", label: "Clinic" },
     { to: "/admin/outbox", label: "Outbox" },

@@ -8,6 +8,7 @@ import { type CallAvailability, callAvailability, JOIN_CLOSES_MINUTES_AFTER } fr
 import { DomainError } from "../domain/domain-error";
 import type { AppServices } from "./context";
 import { type IceServer, iceServersFor } from "./ice-servers";
+import { canJoinSession } from "./journey";
 
 export interface CallUser {
   userId: string;
@@ -120,6 +121,7 @@ function assertOpen(ctx: CallContext): void {
 export async function joinCall(services: AppServices, user: CallUser, sessionId: string, connectionId: string): Promise<JoinResult> {
   const ctx = await getCallContext(services, user, sessionId);
   assertOpen(ctx);
+  await assertBlockPaid(services, ctx);
   const now = services.now();
   // Fast path (a rejoin after a reload or a reconnect): already admitted, the session's call row exists.
   let admitted = true;
@@ -183,6 +185,22 @@ async function recordAttendance(executor: Kysely<Database>, sessionId: string, u
     // The same tab back after a socket reconnect: still (or again) present.
     .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doUpdateSet({ leftAt: null }))
     .execute();
+}
+
+/**
+ * A program session of an unpaid block does not start unless a planner or its therapist recorded an
+ * override (journey `canJoinSession`). getCallContext has authorised the user already; the decision is the
+ * session's, so it is asked as the session's therapist (invited staff would otherwise be "not found").
+ */
+async function assertBlockPaid(services: AppServices, ctx: CallContext): Promise<void> {
+  if (ctx.kind !== "program") return;
+  const decision = await canJoinSession(services, { userId: ctx.therapist.id, role: "therapist", sessionId: "", ip: "" }, ctx.sessionId);
+  if (decision.allowed || decision.code !== "BLOCK_UNPAID") return;
+  const message =
+    ctx.myRole === "patient"
+      ? `This session is waiting for payment: ${decision.message}. It can start once the payment is recorded; please contact the clinic if you have paid.`
+      : `${decision.message}. Record an override on the session page to start it anyway.`;
+  throw new DomainError("BLOCK_UNPAID", message);
 }
 
 /** The therapist lets a waiting participant in; remembered for the rest of the session. */

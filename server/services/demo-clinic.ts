@@ -29,6 +29,8 @@ const DEMO_CARE: [therapistEmail: string, patientEmail: string][] = [
   ["therapist2@demo.clinic", "patient3@demo.clinic"],
 ];
 
+const DEMO_WORKING_DAYS = [1, 2, 3, 4, 5];
+
 export async function seedDemo(services: AppServices): Promise<void> {
   const ctx = await services.auth.$context;
   const hash = await ctx.password.hash(DEMO_PASSWORD);
@@ -59,6 +61,18 @@ export async function seedDemo(services: AppServices): Promise<void> {
           createdAt: now,
           updatedAt: now,
         })
+        .execute();
+    }
+    // Every therapist works Monday–Friday 09:00–17:00 in their own zone and offers consultations, so a
+    // fresh install can book at once (the therapist or the planning desk changes it at /therapist/availability).
+    for (const demo of DEMO_USERS.filter((u) => u.role === "therapist")) {
+      const therapist = await trx.selectFrom("user").select("id").where("email", "=", demo.email).executeTakeFirstOrThrow();
+      const hasHours = await trx.selectFrom("therapistSchedule").select("therapistId").where("therapistId", "=", therapist.id).executeTakeFirst();
+      if (hasHours) continue;
+      await trx.insertInto("therapistSchedule").values({ therapistId: therapist.id, timeZone: demo.timeZone, offersConsultations: true, updatedBy: null, updatedAt: now }).execute();
+      await trx
+        .insertInto("availabilityWeekly")
+        .values(DEMO_WORKING_DAYS.map((weekday) => ({ therapistId: therapist.id, weekday, startTime: "09:00", endTime: "17:00" })))
         .execute();
     }
     let dayOffset = 20;

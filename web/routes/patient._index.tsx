@@ -1,7 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
+import { getEligibility, getIntake, listMyInvoices, programOverview } from "../../server/services/journey";
+import { formatDateTime } from "../components/format-time";
+import { EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
+import { actorOf, answering } from "../components/journey.server";
 import { SessionList } from "../components/session-list";
 import { WhoAmI } from "../components/who-am-i";
 
@@ -10,12 +14,74 @@ export const meta: MetaFunction = () => [{ title: "My program · Facial palsy re
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
-  const sessions = await listMySessions(context.services, { userId: id, role });
-  return { user: { name, role, timeZone }, sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })) };
+  const actor = actorOf(context);
+  const services = context.services;
+  const [sessions, intake, eligibility, program, invoices] = await answering(() =>
+    Promise.all([listMySessions(services, { userId: id, role }), getIntake(services, actor), getEligibility(services, actor), programOverview(services, actor), listMyInvoices(services, actor)]),
+  );
+  const now = services.now().getTime();
+  const consultation = sessions.find((s) => s.kind === "consultation" && s.status === "scheduled" && s.endsAt.getTime() > now);
+  return {
+    user: { name, role, timeZone },
+    hasIntake: intake !== null,
+    eligibility,
+    consultation: consultation ? { id: consultation.id, startsAt: consultation.startsAt.toISOString() } : null,
+    program: program && {
+      status: program.status,
+      nextStep: program.nextStep,
+      therapistName: program.therapistName,
+      sessionsCompleted: program.sessionsCompleted,
+      sessionsTotal: program.sessionsTotal,
+      hasOpenPlan: program.openPlan !== null,
+      welcomePackage: program.welcomePackage,
+    },
+    invoices: invoices
+      .filter((i) => i.status !== "void")
+      .map((i) => ({ id: i.id, label: i.kind === "consultation" ? "Consultation" : `Sessions block ${i.block}`, amount: i.amount, status: i.status, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
+    sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
+  };
+}
+
+function NextStep({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
+  if (!data.hasIntake) {
+    return (
+      <p>
+        Tell us about your palsy, then book a 40-minute video consultation with a specialist. <Link to="/patient/intake">Fill in the questionnaire</Link>
+      </p>
+    );
+  }
+  if (data.program) {
+    return (
+      <>
+        <p data-testid="next-step">{data.program.nextStep}</p>
+        {data.program.hasOpenPlan ? (
+          <p>
+            <Link to="/patient/plan" className="button">
+              Review the proposed dates
+            </Link>
+          </p>
+        ) : null}
+      </>
+    );
+  }
+  if (data.consultation) {
+    return (
+      <p data-testid="next-step">
+        Join your video consultation on <strong>{formatDateTime(data.consultation.startsAt, data.user.timeZone)}</strong>.{" "}
+        <Link to="/patient/book">See, move or cancel it</Link>
+      </p>
+    );
+  }
+  return (
+    <p data-testid="next-step">
+      Book a 40-minute video consultation with a specialist. <Link to="/patient/book">Choose a time</Link>
+    </p>
+  );
 }
 
 export default function PatientHome() {
-  const { user, sessions } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { user, sessions, program, invoices } = data;
   return (
     <>
       <h1>Welcome, {user.name}</h1>
@@ -23,11 +89,57 @@ export default function PatientHome() {
       <div className="grid">
         <section className="card" aria-labelledby="next-step">
           <h2 id="next-step">Your next step</h2>
-          <p>Tell us about your palsy, then book a 40-minute video consultation with a specialist.</p>
+          <NextStep data={data} />
         </section>
+        {data.eligibility ? (
+          <section className="card" aria-labelledby="eligibility">
+            <h2 id="eligibility">Online program</h2>
+            <EligibilityNotice eligibility={data.eligibility} showBookLink={!program && !data.consultation} />
+            <p>
+              <Link to="/patient/intake">See or correct your answers</Link>
+            </p>
+          </section>
+        ) : null}
+        {program ? (
+          <section className="card" aria-labelledby="program">
+            <h2 id="program">Your program</h2>
+            <p>
+              <span className="badge">{STATUS_LABEL[program.status] ?? program.status}</span>
+            </p>
+            <p>
+              Sessions held: {program.sessionsCompleted} of {program.sessionsTotal}, with {program.therapistName}.
+            </p>
+            <h3>Welcome package</h3>
+            {program.welcomePackage ? (
+              <p data-testid="welcome-package">
+                Posted on {formatIsoDate(program.welcomePackage.shippedOn)}
+                {program.welcomePackage.carrier ? ` with ${program.welcomePackage.carrier}` : ""}, tracking number <strong>{program.welcomePackage.trackingNumber}</strong>.
+              </p>
+            ) : (
+              <p className="muted">Your welcome package (the “passport” folder for your homework sheets) will be posted to you; shipping is free.</p>
+            )}
+          </section>
+        ) : null}
         <section className="card" aria-labelledby="sessions">
           <h2 id="sessions">Your sessions</h2>
           <SessionList sessions={sessions} timeZone={user.timeZone} empty="No session is planned yet." />
+        </section>
+        <section className="card" aria-labelledby="invoices">
+          <h2 id="invoices">Invoices</h2>
+          {invoices.length === 0 ? (
+            <p className="muted">No invoice yet.</p>
+          ) : (
+            <ul className="plain-list">
+              {invoices.map((i) => (
+                <li key={i.id}>
+                  {i.label}: {i.amount}{" "}
+                  <span className={i.status === "paid" ? "badge badge--ok" : i.overdue ? "badge badge--danger" : "badge"}>{i.status === "paid" ? "paid" : i.overdue ? "overdue" : "to pay"}</span>
+                  {i.status === "unpaid" && i.dueAt ? <span className="muted"> · due {formatDateTime(i.dueAt, user.timeZone)}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+          {invoices.some((i) => i.status === "unpaid") ? <p className="muted">Please pay by bank transfer; the planning desk records your payment.</p> : null}
         </section>
         <section className="card" aria-labelledby="homework">
           <h2 id="homework">Homework and diary</h2>

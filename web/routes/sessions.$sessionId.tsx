@@ -1,10 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { signedIn } from "../../server/access/access";
 import { DomainError } from "../../server/domain/domain-error";
 import { type AttendanceSummary, getAttendance, getCallContext } from "../../server/services/calls";
+import { canJoinSession, overrideUnpaidBlock } from "../../server/services/journey";
+import { FormError } from "../components/field";
 import { formatDateTime, formatTime, KIND_LABEL } from "../components/format-time";
+import { TextAreaField } from "../components/journey";
+import { actorOf, answering, formObject } from "../components/journey.server";
 
 // Membership is checked by the service (only this session's therapist, patient and invited staff).
 export const handle = { access: signedIn };
@@ -20,6 +24,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     let attendance: AttendanceSummary | null = null;
     if (ctx.myRole !== "patient" && ctx.availability.state === "ended") attendance = await getAttendance(context.services, user, ctx.sessionId);
     const other = ctx.myRole === "patient" ? ctx.therapist.name : ctx.patient.name;
+    // A program session of an unpaid block waits for the payment (or a recorded override); the call refuses it too.
+    let unpaid: string | null = null;
+    if (ctx.kind === "program" && (ctx.availability.state === "open" || ctx.availability.state === "too_early")) {
+      const decision = await canJoinSession(context.services, { userId: ctx.therapist.id, role: "therapist", sessionId: "", ip: "" }, ctx.sessionId);
+      if (!decision.allowed && decision.code === "BLOCK_UNPAID") unpaid = decision.message;
+    }
     return {
       sessionId: ctx.sessionId,
       kind: ctx.kind,
@@ -30,6 +40,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       otherName: other,
       availability: { state: ctx.availability.state, at: "opensAt" in ctx.availability ? ctx.availability.opensAt.toISOString() : "endedAt" in ctx.availability ? ctx.availability.endedAt.toISOString() : null },
       timeZone: session.user.timeZone,
+      unpaid,
       attendance: attendance && {
         actualMinutes: attendance.actualMinutes,
         rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null })),
@@ -40,6 +51,43 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     if (error instanceof DomainError && error.code === "NOT_FOUND") throw new Response(error.message, { status: 404 });
     throw error;
   }
+}
+
+/** The session's therapist lets a session of an unpaid block start; who and why is recorded. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const fields = await formObject(request);
+  const result = await answering(() => overrideUnpaidBlock(context.services, actorOf(context), { sessionId: params.sessionId, reason: fields.reason }));
+  if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError };
+  return { fieldErrors: {} as Record<string, string>, formError: undefined };
+}
+
+function UnpaidGate({ message, myRole }: { message: string; myRole: string }) {
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  if (myRole === "patient") {
+    return (
+      <div className="card" role="status" data-testid="unpaid-gate">
+        <h2>Waiting for payment</h2>
+        <p>
+          {message}. The session can start once your bank transfer is recorded by the planning desk. If you have already paid, please contact the clinic; your
+          therapist can also let the session start.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="card" data-testid="unpaid-gate">
+      <h2>This session's block is not paid</h2>
+      <p>{message}. You can start it anyway; your name and reason are recorded for the planning desk.</p>
+      <FormError message={result?.formError} />
+      <Form method="post" noValidate>
+        <TextAreaField name="reason" label="Reason for starting before the payment" rows={2} error={result?.fieldErrors.reason} />
+        <button type="submit" className="button" disabled={busy}>
+          Override and start
+        </button>
+      </Form>
+    </div>
+  );
 }
 
 export default function SessionPage() {
@@ -65,7 +113,9 @@ export default function SessionPage() {
       <p className="muted">
         {formatDateTime(data.startsAt, timeZone)} – {formatTime(data.endsAt, timeZone)} ({timeZone})
       </p>
-      {availability.state === "too_early" ? (
+      {data.unpaid && data.myRole !== "guest_staff" ? (
+        <UnpaidGate message={data.unpaid} myRole={data.myRole} />
+      ) : availability.state === "too_early" ? (
         <div className="card" role="status">
           <h2>The call is not open yet</h2>
           <p>

@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
+import { consultationsAwaitingOutcome } from "../../server/services/journey";
 import { listMyPatients, scheduleSessionForPatient } from "../../server/services/therapist-sessions";
 import { FormError } from "../components/field";
+import { actorOf } from "../components/journey.server";
 import { formFields } from "../components/form-data.server";
 import { SessionList } from "../components/session-list";
 import { WhoAmI } from "../components/who-am-i";
@@ -14,11 +16,16 @@ export const meta: MetaFunction = () => [{ title: "My patients · Facial palsy r
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
-  const [sessions, patients] = await Promise.all([listMySessions(context.services, { userId: id, role }), listMyPatients(context.services, id)]);
+  const [sessions, patients, awaitingOutcome] = await Promise.all([
+    listMySessions(context.services, { userId: id, role }),
+    listMyPatients(context.services, id),
+    consultationsAwaitingOutcome(context.services, actorOf(context)),
+  ]);
   return {
     user: { name, role, timeZone },
     sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
     patients: patients.map((p) => ({ id: p.id, name: p.name })),
+    awaitingOutcome: awaitingOutcome.length,
   };
 }
 
@@ -30,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TherapistHome() {
-  const { user, sessions, patients } = useLoaderData<typeof loader>();
+  const { user, sessions, patients, awaitingOutcome } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = data?.fieldErrors ?? {};
@@ -39,6 +46,21 @@ export default function TherapistHome() {
       <h1>Therapist home</h1>
       <WhoAmI user={user} />
       <div className="grid">
+        <section className="card" aria-labelledby="to-do">
+          <h2 id="to-do">To do</h2>
+          <p>
+            {awaitingOutcome === 0 ? (
+              <span className="muted">No consultation is waiting for its outcome.</span>
+            ) : (
+              <Link to="/therapist/consultations">
+                {awaitingOutcome === 1 ? "1 consultation is" : `${awaitingOutcome} consultations are`} waiting for its outcome
+              </Link>
+            )}
+          </p>
+          <p>
+            <Link to="/therapist/availability">Your working hours, holidays and extra hours</Link>
+          </p>
+        </section>
         <section className="card" aria-labelledby="sessions">
           <h2 id="sessions">Your sessions</h2>
           <SessionList sessions={sessions} timeZone={user.timeZone} empty="No session planned." />

@@ -12,8 +12,8 @@ export {
   rescheduleConsultation,
   SLOT_TAKEN_MESSAGE,
 } from "./consultations";
-export { recordConsultationOutcome, type RecordedOutcome } from "./outcome";
+export { type ConsultationAwaitingOutcome, consultationsAwaitingOutcome, recordConsultationOutcome, type RecordedOutcome } from "./outcome";
 export { acceptProposal, plannerQueue, proposeSessionPlan, type QueueEntry, requestProposalChanges, sendProposal } from "./planning";
-export { canJoinSession, listUnpaidInvoices, overrideUnpaidBlock, recordPayment } from "./payments";
-export { packagesToShip, recordWelcomePackageShipment } from "./packages";
+export { canJoinSession, type InvoiceView, listMyInvoices, listUnpaidInvoices, overrideUnpaidBlock, recordPayment } from "./payments";
+export { type PackageToShip, packagesToShip, recordWelcomePackageShipment } from "./packages";
 export { mySchedule, plannerCalendar, programOverview, type ProgramOverview, type ScheduleEntry } from "./overview";

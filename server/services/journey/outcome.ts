@@ -11,7 +11,7 @@ import { type ConsultationOutcome, initialProgramState, transition } from "../..
 import { planProposalDueAt } from "../../domain/journey/working-days";
 import { todayIn } from "../../domain/journey/zoned-time";
 import type { Actor, AppServices } from "../context";
-import { constraintOf, failure, idField, type JourneyResult, notFound, ok, parseInput, refusalsAsResults } from "./common";
+import { constraintOf, failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, refusalsAsResults, requireRole, zoned, type ZonedTime } from "./common";
 import { findIntake } from "./intake";
 import { eligibilitySettingsOf, loadJourneySettings, programSettingsOf } from "./settings";
 
@@ -100,4 +100,35 @@ export async function recordConsultationOutcome(services: AppServices, actor: Ac
   });
   if ("ok" in result && result.ok === false) return result;
   return ok(result as RecordedOutcome);
+}
+
+export interface ConsultationAwaitingOutcome {
+  sessionId: string;
+  patientId: string;
+  patientName: string;
+  therapistName: string;
+  startsAt: ZonedTime;
+}
+
+/**
+ * Consultations that have started and have no outcome yet, oldest first: the therapist's own (an admin
+ * sees every therapist's), each time in the reader's zone. Cancelled ones are left out.
+ */
+export async function consultationsAwaitingOutcome(services: AppServices, actor: Actor): Promise<ConsultationAwaitingOutcome[]> {
+  requireRole(actor, "therapist", "admin");
+  const viewer = await loadUser(services.db, actor.userId);
+  const rows = await services.db
+    .selectFrom("clinicalSession as s")
+    .innerJoin("user as p", "p.id", "s.patientId")
+    .innerJoin("user as t", "t.id", "s.therapistId")
+    .leftJoin("consultationOutcome as o", "o.sessionId", "s.id")
+    .select(["s.id", "s.patientId", "p.name as patientName", "t.name as therapistName", "s.startsAt"])
+    .where("s.kind", "=", "consultation")
+    .where("s.status", "<>", "cancelled")
+    .where("s.startsAt", "<=", services.now())
+    .where("o.sessionId", "is", null)
+    .$if(actor.role === "therapist", (q) => q.where("s.therapistId", "=", actor.userId))
+    .orderBy("s.startsAt")
+    .execute();
+  return rows.map((r) => ({ sessionId: r.id, patientId: r.patientId, patientName: r.patientName, therapistName: r.therapistName, startsAt: zoned(r.startsAt, viewer.timeZone) }));
 }

@@ -70,6 +70,13 @@ export async function listInvoices(
   }));
 }
 
+/** A patient's own invoices (consultation and blocks), latest due last, in their zone. */
+export async function listMyInvoices(services: AppServices, actor: Actor): Promise<InvoiceView[]> {
+  requireRole(actor, "patient");
+  const viewer = await loadUser(services.db, actor.userId);
+  return listInvoices(services, viewer.timeZone, { patientId: actor.userId });
+}
+
 const paymentSchema = z.object({
   invoiceId: idField("Choose the invoice"),
   amountCents: z.coerce.number({ message: "Enter the amount received, in cents" }).int("Enter whole cents").positive("Enter the amount received"),
