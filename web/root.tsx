@@ -24,7 +24,10 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 const NAV: Record<string, { to: string; label: string }[]> = {
-  patient: [{ to: "/patient", label: "My program" }],
+  patient: [
+    { to: "/patient", label: "My program" },
+    { to: "/diary", label: "My diary" },
+  ],
   therapist: [{ to: "/therapist", label: "My patients" }],
   planner: [{ to: "/planner", label: "Planning" }],
   admin: [

@@ -8,6 +8,7 @@ import {
   getSnapshot,
   getSymmetryTrend,
   loadDiaryDraft,
+  myFaceConsent,
   readCapturePhoto,
   saveDiaryDraft,
   submitSnapshot,
@@ -38,6 +39,12 @@ export function diaryRoutes(services: AppServices): ApiRoute[] {
         const result = await saveDiaryDraft(services, actor!, await c.req.json().catch(() => null));
         return result.ok ? c.json(result.value) : failed(c, result);
       },
+    },
+    {
+      method: "get",
+      path: "/diary/consent",
+      access: patient,
+      handler: async (c, actor) => c.json({ ...(await myFaceConsent(services, actor!)), modelUrl: services.env.FACE_MODEL_URL }),
     },
     {
       method: "post",

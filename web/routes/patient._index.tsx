@@ -2,6 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
+import { myDiaryStatus } from "../../server/services/diary";
+import { DueNotice } from "../components/diary/due-notice";
+import { Link } from "@remix-run/react";
 import { SessionList } from "../components/session-list";
 import { WhoAmI } from "../components/who-am-i";
 
@@ -11,11 +14,12 @@ export const meta: MetaFunction = () => [{ title: "My program · Facial palsy re
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
   const sessions = await listMySessions(context.services, { userId: id, role });
-  return { user: { name, role, timeZone }, sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })) };
+  const diary = await myDiaryStatus(context.services, { userId: id, role, sessionId: context.session!.sessionId, ip: context.clientIp });
+  return { diary: { dueAt: diary.due.dueAt?.toISOString() ?? null, overdue: diary.due.overdue }, user: { name, role, timeZone }, sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })) };
 }
 
 export default function PatientHome() {
-  const { user, sessions } = useLoaderData<typeof loader>();
+  const { user, sessions, diary } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Welcome, {user.name}</h1>
@@ -30,8 +34,11 @@ export default function PatientHome() {
           <SessionList sessions={sessions} timeZone={user.timeZone} empty="No session is planned yet." />
         </section>
         <section className="card" aria-labelledby="homework">
-          <h2 id="homework">Homework and diary</h2>
-          <p className="muted">Your homework and diary appear here once your program starts.</p>
+          <h2 id="homework">Face observation diary</h2>
+          <DueNotice dueAt={diary.dueAt} overdue={diary.overdue} timeZone={user.timeZone} />
+          <p>
+            <Link to="/diary/new">Write a diary entry</Link> · <Link to="/diary">My diary</Link>
+          </p>
         </section>
       </div>
     </>
