@@ -24,11 +24,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const { entry } = await orRefuse(() => getDiaryEntry(context.services, actor, entryId));
     if (entry.snapshot) throw redirect(`/diary/entries/${entryId}`);
   }
-  return { entryId, keepPhotos: Boolean(consent.photos), modelUrl: context.services.env.FACE_MODEL_URL };
+  // ?only=rest,big_smile runs a shorter sequence (the in-call flow and the benchmark use two expressions).
+  const only = (url.searchParams.get("only") ?? "").split(",").filter((id) => EXPRESSIONS.some((e) => e.id === id));
+  return { only, entryId, keepPhotos: Boolean(consent.photos), modelUrl: context.services.env.FACE_MODEL_URL };
 }
 
 export default function CapturePage() {
-  const { entryId, keepPhotos, modelUrl } = useLoaderData<typeof loader>();
+  const { entryId, keepPhotos, modelUrl, only } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const [mounted, setMounted] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -61,7 +63,7 @@ export default function CapturePage() {
       ) : null}
       {mounted ? (
         <Suspense fallback={<p role="status">Loading the capture…</p>}>
-          <CaptureFlow expressions={EXPRESSIONS.map((e) => e.id)} modelUrl={modelUrl} keepPhotos={keepPhotos} onDone={save} onCancel={() => navigate("/diary")} saving={saving} />
+          <CaptureFlow expressions={EXPRESSIONS.map((e) => e.id).filter((id) => only.length === 0 || only.includes(id))} modelUrl={modelUrl} keepPhotos={keepPhotos} onDone={save} onCancel={() => navigate("/diary")} saving={saving} />
         </Suspense>
       ) : (
         <p role="status">Loading the capture…</p>
