@@ -66,7 +66,6 @@ export default function NewDiaryEntry() {
     } catch {
       /* no local draft */
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

@@ -246,7 +246,6 @@ export default function CaptureFlow({ expressions, modelUrl, keepPhotos, onDone,
       if ("cancelVideoFrameCallback" in video) video.cancelVideoFrameCallback(handle);
       cancelAnimationFrame(handle);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [phase, index]);
 
   const skip = () => {
