@@ -3,7 +3,7 @@ import path from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { NONCE, secureHeaders } from "hono/secure-headers";
@@ -12,7 +12,7 @@ import { guardBuild } from "./access/guard-build";
 import { createApiApp } from "./api";
 import { type AuthSession, CLIENT_IP_HEADER, getAuthSession } from "./auth/auth";
 import { maskPath } from "./logger";
-import { CLIENT_BUILD_DIR, PUBLIC_DIR } from "./paths";
+import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
 
 export interface HonoEnv {
@@ -116,6 +116,12 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   const publicRoot = mode === "production" && existsSync(CLIENT_BUILD_DIR) ? CLIENT_BUILD_DIR : PUBLIC_DIR;
   if (existsSync(path.join(publicRoot, "favicon.svg"))) app.use("/favicon.svg", serveStatic({ root: publicRoot }));
   app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
+
+  // Face snapshots: MediaPipe's wasm and the Face Landmarker model come from this server, never a CDN
+  // (only the capture page fetches them). @hono/node-server serves .wasm as application/wasm.
+  const staticCache = (_p: string, c: Context) => c.header("Cache-Control", "public, max-age=86400");
+  app.use("/mediapipe/wasm/*", serveStatic({ root: MEDIAPIPE_WASM_DIR, rewriteRequestPath: (p) => p.replace(/^\/mediapipe\/wasm/, ""), onFound: staticCache }));
+  app.use("/models/*", serveStatic({ root: path.join(publicRoot, "models"), rewriteRequestPath: (p) => p.replace(/^\/models/, ""), onFound: staticCache }));
 
   app.use(async (c, next) => {
     c.set("session", await getAuthSession(services.auth, c.req.raw.headers).catch(() => null));

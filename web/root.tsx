@@ -27,6 +27,7 @@ const NAV: Record<string, { to: string; label: string }[]> = {
   patient: [
     { to: "/patient", label: "My program" },
     { to: "/patient/book", label: "Consultation" },
+    { to: "/diary", label: "My diary" },
   ],
   therapist: [
     { to: "/therapist", label: "My patients" },

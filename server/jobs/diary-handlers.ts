@@ -1,6 +1,10 @@
+import { deliverDiaryReminder, deliverDiaryReplyMail, DIARY_DUE_JOB, DIARY_REPLY_JOB } from "../services/diary";
 import type { JobHandlers } from "./worker";
 
-/** Jobs of the diary area (diary-due reminders). */
+/** Jobs of the diary area: "your diary is due" reminders and "your therapist answered" e-mails. */
 export function diaryJobHandlers(): JobHandlers {
-  return {};
+  return {
+    [DIARY_DUE_JOB]: (payload, ctx) => deliverDiaryReminder(ctx.services, payload, ctx),
+    [DIARY_REPLY_JOB]: (payload, ctx) => deliverDiaryReplyMail(ctx.services, payload),
+  };
 }

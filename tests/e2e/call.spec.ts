@@ -57,6 +57,8 @@ test("a peer-to-peer session: waiting room, video both ways, mute, reload, end, 
   expect(refused?.status()).toBe(403);
   const sessionId = sessionUrl.split("/").pop()!;
   await outsider.goto("/patient");
+  // The page's socket connects after hydration.
+  await outsider.waitForFunction(() => Boolean((window as unknown as { __appSocket?: unknown }).__appSocket));
   const answers = await outsider.evaluate(async (id) => {
     const socket = (window as unknown as { __appSocket: { emitWithAck(e: string, p: unknown): Promise<{ ok: boolean; error?: string }>; connected: boolean } }).__appSocket;
     const join = await socket.emitWithAck("call:join", { sessionId: id, peerId: "outsider-peer-1" });

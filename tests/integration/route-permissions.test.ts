@@ -10,7 +10,17 @@ import { createClient, createTestApp, loadBuild, type TestApp } from "../setup/t
 
 const ROLES: (Role | null)[] = [null, "patient", "therapist", "planner", "admin"];
 /** Sample values for route parameters; a new parameter name must be added here. */
-const PARAM_SAMPLES: Record<string, string> = { token: "no-such-token", id: "00000000-0000-0000-0000-000000000000", sessionId: "00000000-0000-0000-0000-000000000000", programId: "00000000-0000-0000-0000-000000000000" };
+const PARAM_SAMPLES: Record<string, string> = {
+  token: "no-such-token",
+  id: "00000000-0000-0000-0000-000000000000",
+  sessionId: "00000000-0000-0000-0000-000000000000",
+  programId: "00000000-0000-0000-0000-000000000000",
+  entryId: "00000000-0000-0000-0000-000000000000",
+  snapshotId: "00000000-0000-0000-0000-000000000000",
+  captureId: "00000000-0000-0000-0000-000000000000",
+  patientId: "no-such-patient",
+  expression: "rest",
+};
 
 function samplePath(pattern: string): string {
   return pattern.replace(/:(\w+)\??/g, (_m, name: string) => {

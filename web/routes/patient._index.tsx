@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
+import { myDiaryStatus } from "../../server/services/diary";
 import { getEligibility, getIntake, listMyInvoices, programOverview } from "../../server/services/journey";
+import { DueNotice } from "../components/diary/due-notice";
 import { formatDateTime } from "../components/format-time";
 import { EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
 import { actorOf, answering } from "../components/journey.server";
@@ -16,13 +18,21 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
   const actor = actorOf(context);
   const services = context.services;
-  const [sessions, intake, eligibility, program, invoices] = await answering(() =>
-    Promise.all([listMySessions(services, { userId: id, role }), getIntake(services, actor), getEligibility(services, actor), programOverview(services, actor), listMyInvoices(services, actor)]),
+  const [sessions, intake, eligibility, program, invoices, diary] = await answering(() =>
+    Promise.all([
+      listMySessions(services, { userId: id, role }),
+      getIntake(services, actor),
+      getEligibility(services, actor),
+      programOverview(services, actor),
+      listMyInvoices(services, actor),
+      myDiaryStatus(services, actor),
+    ]),
   );
   const now = services.now().getTime();
   const consultation = sessions.find((s) => s.kind === "consultation" && s.status === "scheduled" && s.endsAt.getTime() > now);
   return {
     user: { name, role, timeZone },
+    diary: { dueAt: diary.due.dueAt?.toISOString() ?? null, overdue: diary.due.overdue },
     hasIntake: intake !== null,
     eligibility,
     consultation: consultation ? { id: consultation.id, startsAt: consultation.startsAt.toISOString() } : null,
@@ -81,7 +91,7 @@ function NextStep({ data }: { data: ReturnType<typeof useLoaderData<typeof loade
 
 export default function PatientHome() {
   const data = useLoaderData<typeof loader>();
-  const { user, sessions, program, invoices } = data;
+  const { user, sessions, program, invoices, diary } = data;
   return (
     <>
       <h1>Welcome, {user.name}</h1>
@@ -142,8 +152,11 @@ export default function PatientHome() {
           {invoices.some((i) => i.status === "unpaid") ? <p className="muted">Please pay by bank transfer; the planning desk records your payment.</p> : null}
         </section>
         <section className="card" aria-labelledby="homework">
-          <h2 id="homework">Homework and diary</h2>
-          <p className="muted">Your homework and diary appear here once your program starts.</p>
+          <h2 id="homework">Face observation diary</h2>
+          <DueNotice dueAt={diary.dueAt} overdue={diary.overdue} timeZone={user.timeZone} />
+          <p>
+            <Link to="/diary/new">Write a diary entry</Link> · <Link to="/diary">My diary</Link>
+          </p>
         </section>
       </div>
     </>

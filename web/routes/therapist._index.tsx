@@ -65,6 +65,20 @@ export default function TherapistHome() {
           <h2 id="sessions">Your sessions</h2>
           <SessionList sessions={sessions} timeZone={user.timeZone} empty="No session planned." />
         </section>
+        <section className="card" aria-labelledby="diaries-title">
+          <h2 id="diaries-title">Diaries</h2>
+          {patients.length === 0 ? (
+            <p className="muted">Your patients' diaries appear here.</p>
+          ) : (
+            <ul>
+              {patients.map((p) => (
+                <li key={p.id}>
+                  <Link to={`/therapist/patients/${p.id}/diary`}>Diary of {p.name}</Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
         <section className="card" aria-labelledby="schedule-title">
           <h2 id="schedule-title">Schedule a session</h2>
           <FormError message={data?.formError} />
