@@ -3,8 +3,12 @@
  * targets are reported next to them, never asserted in the test suite.
  */
 import { runCallBench } from "./calls";
+import { runFaceBench } from "./face";
 
-const benches: [string, () => Promise<Record<string, string | number>[]>][] = [["Live calls (issue 5)", runCallBench]];
+const benches: [string, () => Promise<Record<string, string | number>[]>][] = [
+  ["Live calls (issue 5)", runCallBench],
+  ["Face snapshots (issue 7)", runFaceBench],
+];
 
 const only = process.argv[2];
 for (const [title, run] of benches) {
