@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 import type { CallTables } from "./schema-calls";
 import type { DiaryTables } from "./schema-diary";
 import type { HomeworkTables } from "./schema-homework";
+import type { TrustTables } from "./schema-trust";
 
 /** Timestamps are `timestamptz` in UTC; the drivers hand back `Date`. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -278,7 +279,7 @@ export interface MailDeliveryTable {
   sentAt: Timestamp | null;
 }
 
-export interface Database extends CallTables, HomeworkTables, DiaryTables {
+export interface Database extends CallTables, HomeworkTables, DiaryTables, TrustTables {
   user: UserTable;
   session: SessionTable;
   account: AccountTable;

@@ -41,6 +41,7 @@ const NAV: Record<string, { to: string; label: string }[]> = {
   admin: [
     { to: "/admin", label: "Clinic" },
     { to: "/admin/outbox", label: "Outbox" },
+    { to: "/admin/audit", label: "Audit trail" },
   ],
 };
 

@@ -1,5 +1,6 @@
 import { redirect, type ServerBuild } from "@remix-run/node";
 import type { Access } from "./access";
+import { audit } from "../services/audit";
 import { decideAccess, homePathFor } from "./access";
 
 type RouteModule = ServerBuild["routes"][string]["module"];
@@ -16,7 +17,7 @@ export function routesWithoutAccess(build: ServerBuild): string[] {
     .map((route) => route.id);
 }
 
-function check(access: Access | undefined, args: LoaderArgs): void {
+async function check(access: Access | undefined, args: LoaderArgs, routeId: string): Promise<void> {
   const session = args.context.session;
   const decision = decideAccess(access, session?.user.role ?? null);
   if (decision === "allow") return;
@@ -26,6 +27,13 @@ function check(access: Access | undefined, args: LoaderArgs): void {
     throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
   }
   if (decision === "home") throw redirect(homePathFor(session!.user.role));
+  await audit(args.context.services, {
+    actor: { userId: session!.user.id, role: session!.user.role, ip: args.context.clientIp },
+    action: "access.refused",
+    outcome: "refused",
+    recordType: "page",
+    recordId: routeId,
+  });
   throw new Response("You do not have access to this page.", { status: 403, statusText: "Forbidden" });
 }
 
@@ -49,12 +57,12 @@ export function guardBuild(build: ServerBuild): ServerBuild {
       module: {
         ...module,
         loader: async (args) => {
-          check(access, args);
+          await check(access, args, id);
           return loader ? loader(args) : null;
         },
         action: action
           ? async (args) => {
-              check(access, args);
+              await check(access, args, id);
               return action(args);
             }
           : undefined,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { decideAccess } from "../access/access";
 import type { HonoEnv } from "../app";
 import { DomainError } from "../domain/domain-error";
+import { audit } from "../services/audit";
 import type { AppServices } from "../services/context";
 import { accountRoutes } from "./account";
 import { adminRoutes } from "./admin";
@@ -31,11 +32,15 @@ export function createApiApp(services: AppServices) {
       const actor = actorOf(c);
       const decision = decideAccess(route.access, actor?.role ?? null);
       if (decision === "login") return c.json({ error: "UNAUTHENTICATED", message: "Please log in" }, 401);
-      if (decision === "forbidden") return c.json({ error: "FORBIDDEN", message: "You do not have access to this" }, 403);
+      if (decision === "forbidden") {
+        await audit(services, { actor, action: "access.refused", outcome: "refused", recordType: "api", recordId: `${route.method.toUpperCase()} ${route.path}` });
+        return c.json({ error: "FORBIDDEN", message: "You do not have access to this" }, 403);
+      }
       try {
         return await route.handler(c, actor);
       } catch (error) {
         if (error instanceof DomainError) {
+          if (error.code === "FORBIDDEN") await audit(services, { actor, action: "access.refused", outcome: "refused", recordType: "api", recordId: `${route.method.toUpperCase()} ${route.path}` });
           return c.json({ error: error.code, message: error.message, field: error.field }, STATUS_BY_CODE[error.code] ?? 422);
         }
         throw error;

@@ -1,14 +1,20 @@
 import { betterAuth } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import type { Env } from "../env";
 import type { Mailer } from "../mail/mailer";
 import { passwordResetEmail, verificationEmail } from "../mail/templates";
+import { passwordIssue } from "./password-check";
 
 /** The header the server itself sets from the TCP peer (or the trusted proxy header); never the client's. */
 export const CLIENT_IP_HEADER = "x-clinic-client-ip";
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
+import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
+
+/** better-auth endpoints that set a password: every one goes through the password policy. */
+const PASSWORD_PATHS: Record<string, "password" | "newPassword"> = { "/sign-up/email": "password", "/reset-password": "newPassword", "/change-password": "newPassword" };
 
 export interface AuthDeps {
   db: Kysely<Database>;
@@ -71,6 +77,17 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
         "/sign-up/email": { window: 60 * 60, max: Math.max(env.AUTH_RATE_LIMIT_MAX, 10) },
         "/request-password-reset": { window: 60 * 60, max: 5 },
       },
+    },
+    hooks: {
+      // The backstop for direct API calls; our own forms check first to answer on the field.
+      before: createAuthMiddleware(async (ctx) => {
+        const field = PASSWORD_PATHS[ctx.path];
+        const body = ctx.body as Record<string, unknown> | undefined;
+        const password = field ? body?.[field] : undefined;
+        if (typeof password !== "string") return;
+        const issue = await passwordIssue(password, { email: typeof body?.email === "string" ? body.email : undefined, name: typeof body?.name === "string" ? body.name : undefined });
+        if (issue) throw new APIError("BAD_REQUEST", { message: issue.message, code: `PASSWORD_${issue.problem.toUpperCase()}` });
+      }),
     },
     advanced: {
       useSecureCookies: env.isProduction,

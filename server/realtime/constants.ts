@@ -15,3 +15,7 @@ export const rooms = {
 export const SOCKET_MAX_PAYLOAD_BYTES = 1_000_000;
 export const SOCKET_PING_INTERVAL_MS = 10_000;
 export const SOCKET_PING_TIMEOUT_MS = 8_000;
+
+/** Per-connection event budget: a whiteboard stroke with pointer updates stays far below it. */
+export const SOCKET_EVENTS_PER_SECOND = 100;
+export const SOCKET_EVENT_BURST = 200;

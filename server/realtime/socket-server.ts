@@ -4,8 +4,9 @@ import pg from "pg";
 import { Server } from "socket.io";
 import { decideAccess } from "../access/access";
 import { getAuthSession } from "../auth/auth";
+import { audit } from "../services/audit";
 import type { AppServices, Notifier } from "../services/context";
-import { rooms, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
+import { rooms, SOCKET_EVENT_BURST, SOCKET_EVENTS_PER_SECOND, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
 import { leaveAllCalls } from "./call-events";
 import { type Ack, socketEvents, type SocketUser } from "./events";
 
@@ -75,18 +76,31 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
         .finally(() => pendingLeaves.delete(leaving));
       pendingLeaves.add(leaving);
     });
+    const bucket = { tokens: SOCKET_EVENT_BURST, at: Date.now() };
     socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (a: Ack) => void) : undefined;
       const reply = (a: Ack) => ack?.(a);
+      // A token bucket per connection: drawing sends many small updates, a flood is refused.
+      const now = Date.now();
+      bucket.tokens = Math.min(SOCKET_EVENT_BURST, bucket.tokens + ((now - bucket.at) / 1000) * SOCKET_EVENTS_PER_SECOND);
+      bucket.at = now;
+      if (bucket.tokens < 1) return reply({ ok: false, error: "RATE_LIMITED", message: "Too many messages; slow down." });
+      bucket.tokens -= 1;
       const def = socketEvents[event];
       if (!def) return reply({ ok: false, error: "UNKNOWN_EVENT", message: `Unknown event ${event}` });
-      if (decideAccess(def.access, user.role) !== "allow") return reply({ ok: false, error: "FORBIDDEN", message: "Not allowed" });
+      if (decideAccess(def.access, user.role) !== "allow") {
+        await audit(services, { actor: { userId: user.userId, role: user.role, ip: socket.handshake.address }, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event });
+        return reply({ ok: false, error: "FORBIDDEN", message: "Not allowed" });
+      }
       const parsed = def.schema.safeParse(args[0]);
       if (!parsed.success) return reply({ ok: false, error: "INVALID_PAYLOAD", message: parsed.error.issues[0]?.message ?? "Invalid payload" });
       try {
         reply({ ok: true, data: await def.handle(ctx, parsed.data) });
       } catch (error) {
         const code = (error as { code?: string }).code ?? "INTERNAL";
+        if (code === "FORBIDDEN") {
+          await audit(services, { actor: { userId: user.userId, role: user.role, ip: socket.handshake.address }, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event }).catch(() => {});
+        }
         if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event, name: (error as Error).name }, "socket handler failed");
         reply({ ok: false, error: code, message: code === "INTERNAL" ? "Something went wrong" : (error as Error).message });
       }

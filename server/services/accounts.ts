@@ -1,8 +1,11 @@
+import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { CLIENT_IP_HEADER, MIN_PASSWORD_LENGTH } from "../auth/auth";
+import { passwordIssue } from "../auth/password-check";
 import type { FieldErrors } from "../domain/domain-error";
 import { isValidTimeZone } from "../domain/time-zone";
-import type { AppServices } from "./context";
+import { audit } from "./audit";
+import type { Actor, AppServices } from "./context";
 
 export type FormResult<T = undefined> = { ok: true; value: T; headers?: Headers } | { ok: false; fieldErrors: FieldErrors; formError?: string; status: number };
 
@@ -58,11 +61,16 @@ function cookiesOf(response: Response): Headers {
 }
 
 const RATE_LIMITED = "Too many attempts. Please wait a few minutes and try again.";
+/** At most 10 failed sign-ins per account per 15 minutes (besides better-auth's per-address limit). */
+export const ACCOUNT_FAILURE_LIMIT = 10;
+export const ACCOUNT_FAILURE_WINDOW_MS = 15 * 60_000;
 
 export async function registerPatient(services: AppServices, input: unknown, clientIp: string): Promise<FormResult> {
   const parsed = registrationSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
   const { name, email, password, timeZone } = parsed.data;
+  const weak = await passwordIssue(password, { email, name });
+  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
   const existing = await services.db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirst();
   const taken = { ok: false as const, status: 422, fieldErrors: { email: "An account with this e-mail already exists. Log in, or reset your password." } };
   if (existing) return taken;
@@ -81,12 +89,31 @@ const loginSchema = z.object({ email, password: z.string().min(1, "Enter your pa
 export async function signIn(services: AppServices, input: unknown, clientIp: string): Promise<FormResult<{ role: string }>> {
   const parsed = loginSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  const accountKey = createHmac("sha256", services.env.AUTH_SECRET).update(parsed.data.email).digest("hex");
+  const since = new Date(services.now().getTime() - ACCOUNT_FAILURE_WINDOW_MS);
+  const failures = await services.db
+    .selectFrom("loginFailure")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("accountKey", "=", accountKey)
+    .where("at", ">", since)
+    .executeTakeFirstOrThrow();
+  // Per account (known or not: the same answer for both, so nobody learns which e-mails exist).
+  if (Number(failures.n) >= ACCOUNT_FAILURE_LIMIT) {
+    await audit(services, { action: "auth.login", outcome: "refused", recordType: "account", recordId: accountKey.slice(0, 16), ip: clientIp });
+    return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
+  }
   const response = await callAuth(services, "/sign-in/email", parsed.data, clientIp);
   if (response.ok) {
-    const data = (await response.json()) as { user?: { role?: string } };
+    const data = (await response.json()) as { user?: { id?: string; role?: string } };
+    await audit(services, { actor: data.user?.id ? { userId: data.user.id, role: data.user.role as Actor["role"], ip: clientIp } : null, action: "auth.login" });
     return { ok: true, value: { role: data.user?.role ?? "patient" }, headers: cookiesOf(response) };
   }
-  if (response.status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
+  if (response.status === 429) {
+    await audit(services, { action: "auth.login", outcome: "refused", recordType: "account", recordId: accountKey.slice(0, 16), ip: clientIp });
+    return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
+  }
+  await services.db.insertInto("loginFailure").values({ accountKey, at: services.now() }).execute();
+  await audit(services, { action: "auth.login", outcome: "failed", recordType: "account", recordId: accountKey.slice(0, 16), ip: clientIp });
   const code = await errorCode(response);
   if (code === "EMAIL_NOT_VERIFIED") {
     return { ok: false, status: 403, fieldErrors: {}, formError: "Please confirm your e-mail address first: we have just sent you a new link." };
@@ -95,8 +122,9 @@ export async function signIn(services: AppServices, input: unknown, clientIp: st
   return { ok: false, status: 401, fieldErrors: {}, formError: "The e-mail or password is not correct." };
 }
 
-export async function signOut(services: AppServices, requestHeaders: Headers, sessionId: string | undefined): Promise<Headers> {
+export async function signOut(services: AppServices, requestHeaders: Headers, sessionId: string | undefined, actor?: Actor): Promise<Headers> {
   const response = await services.auth.api.signOut({ headers: requestHeaders, asResponse: true });
+  if (actor) await audit(services, { actor, action: "auth.logout" });
   // Other open tabs of this browser session learn at once that they are signed out.
   if (sessionId) services.notifier.toAuthSession(sessionId, "auth:signed-out", {});
   return cookiesOf(response);
@@ -106,6 +134,7 @@ export async function requestPasswordReset(services: AppServices, input: unknown
   const parsed = z.object({ email }).safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
   const response = await callAuth(services, "/request-password-reset", { email: parsed.data.email, redirectTo: "/reset-password" }, clientIp);
+  await audit(services, { action: "auth.password_reset_requested", ip: clientIp });
   if (response.status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
   // The same answer whether the address is known or not.
   return { ok: true, value: undefined };
@@ -118,7 +147,10 @@ const resetSchema = z
 export async function resetPassword(services: AppServices, input: unknown, clientIp: string): Promise<FormResult> {
   const parsed = resetSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  const weak = await passwordIssue(parsed.data.password);
+  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
   const response = await callAuth(services, "/reset-password", { newPassword: parsed.data.password, token: parsed.data.token }, clientIp);
+  await audit(services, { action: "auth.password_reset", outcome: response.ok ? "allowed" : "failed", ip: clientIp });
   if (response.ok) return { ok: true, value: undefined };
   if (response.status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
   return { ok: false, status: 422, fieldErrors: {}, formError: "This link has expired or was already used. Ask for a new one." };

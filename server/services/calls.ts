@@ -6,6 +6,7 @@ import { createSessionRoom, deleteSessionRoom } from "../../media/livekit/rooms"
 import type { LiveKitConfig } from "../../media/livekit/config";
 import { type CallAvailability, callAvailability, JOIN_CLOSES_MINUTES_AFTER } from "../domain/call-window";
 import { DomainError } from "../domain/domain-error";
+import { audit } from "./audit";
 import type { AppServices } from "./context";
 import { type IceServer, iceServersFor } from "./ice-servers";
 import { canJoinSession } from "./journey";
@@ -279,6 +280,8 @@ export async function getAttendance(services: AppServices, user: CallUser, sessi
     const ctx = await getCallContext(services, user, sessionId);
     if (ctx.myRole === "patient") throw new DomainError("FORBIDDEN", "Attendance is kept for the clinic.");
   }
+  const session = await services.db.selectFrom("clinicalSession").select(["therapistId", "patientId"]).where("id", "=", sessionId).executeTakeFirst();
+  await audit(services, { actor: { userId: user.userId, role: user.role }, action: "attendance.read", recordType: "clinical_session", recordId: sessionId, patientId: session?.patientId ?? null });
   const rows = await services.db
     .selectFrom("callAttendance as a")
     .innerJoin("user as u", "u.id", "a.userId")
@@ -287,7 +290,6 @@ export async function getAttendance(services: AppServices, user: CallUser, sessi
     .orderBy("a.joinedAt")
     .execute();
   const call = await services.db.selectFrom("sessionCall").select(["startedAt", "endedAt"]).where("sessionId", "=", sessionId).executeTakeFirst();
-  const session = await services.db.selectFrom("clinicalSession").select(["therapistId", "patientId"]).where("id", "=", sessionId).executeTakeFirst();
   let actualMinutes: number | null = null;
   if (session) {
     const firstOf = (id: string) => rows.filter((r) => r.userId === id).map((r) => r.joinedAt.getTime());

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { MIN_PASSWORD_LENGTH } from "../auth/auth";
+import { passwordIssue } from "../auth/password-check";
 import { DomainError } from "../domain/domain-error";
 import { staffInvitationEmail } from "../mail/templates";
 import { callAuth, cookiesOf, fieldErrorsOf, type FormResult } from "./accounts";
+import { audit } from "./audit";
 import type { Actor, AppServices } from "./context";
 
 export const INVITATION_VALID_DAYS = 7;
@@ -35,6 +37,7 @@ export async function inviteStaff(services: AppServices, actor: Actor, input: un
   const url = `${services.env.PUBLIC_URL}/invitation/${token}`;
   await services.mailer.send({ to: email, ...staffInvitationEmail({ name, role, url }) });
   services.logger.info({ event: "staff.invited", role, invitationId: invitation.id }, "staff invited");
+  await audit(services, { actor, action: "staff.invited", recordType: "staff_invitation", recordId: invitation.id });
   return { ok: true, value: { invitationId: invitation.id } };
 }
 
@@ -64,6 +67,8 @@ export async function acceptInvitation(services: AppServices, token: string, inp
   if (!invitation) return { ok: false, status: 410, fieldErrors: {}, formError: "This invitation has expired or was already used. Ask the clinic's admin for a new one." };
   const parsed = acceptSchema.safeParse(input);
   if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  const weak = await passwordIssue(parsed.data.password, { email: invitation.email, name: invitation.name });
+  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
 
   const ctx = await services.auth.$context;
   const passwordHash = await ctx.password.hash(parsed.data.password);
@@ -102,6 +107,7 @@ export async function acceptInvitation(services: AppServices, token: string, inp
       })
       .execute();
   });
+  await audit(services, { action: "staff.invitation_accepted", recordType: "staff_invitation", recordId: invitation.id, ip: clientIp });
   const response = await callAuth(services, "/sign-in/email", { email: invitation.email, password: parsed.data.password }, clientIp);
   return { ok: true, value: { role: invitation.role }, headers: cookiesOf(response) };
 }

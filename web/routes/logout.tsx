@@ -10,6 +10,7 @@ export async function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const headers = await signOut(context.services, request.headers, context.session?.sessionId);
+  const s = context.session;
+  const headers = await signOut(context.services, request.headers, s?.sessionId, s ? { userId: s.user.id, role: s.user.role, sessionId: s.sessionId, ip: context.clientIp } : undefined);
   return redirect("/login?signedOut=1", { headers });
 }

@@ -1,0 +1,28 @@
+import type { ColumnType, Generated } from "kysely";
+import type { Timestamp } from "./schema";
+
+export type AuditOutcome = "allowed" | "refused" | "failed";
+
+export interface AuditEventTable {
+  id: Generated<string>;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  outcome: AuditOutcome;
+  recordType: string | null;
+  recordId: string | null;
+  patientId: string | null;
+  ip: string | null;
+}
+
+export interface LoginFailureTable {
+  id: Generated<string>;
+  accountKey: string;
+  at: Timestamp;
+}
+
+export interface TrustTables {
+  auditEvent: AuditEventTable;
+  loginFailure: LoginFailureTable;
+}
