@@ -10,7 +10,7 @@ import { NONCE, secureHeaders } from "hono/secure-headers";
 import { pingDatabase } from "../db/client";
 import { guardBuild } from "./access/guard-build";
 import { createApiApp } from "./api";
-import { type AuthSession, CLIENT_IP_HEADER, getAuthSession } from "./auth/auth";
+import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./auth/auth";
 import { maskPath } from "./logger";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
@@ -124,8 +124,19 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   app.use("/models/*", serveStatic({ root: path.join(publicRoot, "models"), rewriteRequestPath: (p) => p.replace(/^\/models/, ""), onFound: staticCache }));
 
   app.use(async (c, next) => {
-    c.set("session", await getAuthSession(services.auth, c.req.raw.headers).catch(() => null));
+    if (c.req.path.startsWith("/api/auth/")) {
+      c.set("session", null); // better-auth handles its own routes (and refreshes cookies there)
+      return next();
+    }
+    const { session, setCookies } = await getAuthSessionRefreshing(services.auth, c.req.raw.headers).catch(() => ({ session: null, setCookies: [] }));
+    c.set("session", session);
     await next();
+    // Activity slides the idle window: the refreshed cookie goes back with the page.
+    const fresh = setCookies.filter((cookie) => !c.res.headers.getSetCookie().some((existing) => existing.split("=")[0] === cookie.split("=")[0]));
+    if (fresh.length) {
+      c.res = new Response(c.res.body, c.res); // responses such as redirects have immutable headers
+      for (const cookie of fresh) c.res.headers.append("set-cookie", cookie);
+    }
   });
 
   // better-auth's own endpoints (verification and reset links, JSON clients). The client IP header is

@@ -9,7 +9,11 @@ import { passwordIssue } from "./password-check";
 
 /** The header the server itself sets from the TCP peer (or the trusted proxy header); never the client's. */
 export const CLIENT_IP_HEADER = "x-clinic-client-ip";
+/** A session ends after 12 hours whatever happens, or after 30 minutes without activity. */
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+export const SESSION_IDLE_SECONDS = 30 * 60;
+/** Activity refreshes the session (and its cookie) at most this often. */
+export const SESSION_REFRESH_SECONDS = 5 * 60;
 export { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 
@@ -63,9 +67,9 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
       },
     },
     session: {
-      expiresIn: SESSION_MAX_AGE_SECONDS,
-      // Refresh at most every hour; the absolute 12-hour limit is enforced by expiresIn.
-      updateAge: 60 * 60,
+      // Sliding idle window; the absolute 12-hour limit is checked in getAuthSession.
+      expiresIn: SESSION_IDLE_SECONDS,
+      updateAge: SESSION_REFRESH_SECONDS,
     },
     rateLimit: {
       enabled: true,
@@ -113,8 +117,26 @@ export interface AuthSession {
 }
 
 export async function getAuthSession(auth: Auth, headers: Headers): Promise<AuthSession | null> {
-  const result = await auth.api.getSession({ headers });
-  if (!result) return null;
+  return (await getAuthSessionRefreshing(auth, headers)).session;
+}
+
+/**
+ * The session of a request, and the cookies to send back when activity extended it (so the browser's
+ * cookie slides with the server's idle window). Past the absolute limit the session is revoked.
+ */
+export async function getAuthSessionRefreshing(auth: Auth, headers: Headers, now = new Date()): Promise<{ session: AuthSession | null; setCookies: string[] }> {
+  const response = await auth.api.getSession({ headers, asResponse: true });
+  const setCookies = response.headers.getSetCookie();
+  const result = (await response.json().catch(() => null)) as Awaited<ReturnType<Auth["api"]["getSession"]>>;
+  if (!result) return { session: null, setCookies };
+  if (now.getTime() - new Date(result.session.createdAt).getTime() > SESSION_MAX_AGE_SECONDS * 1000) {
+    await auth.api.revokeSession({ headers, body: { token: result.session.token } }).catch(() => {});
+    return { session: null, setCookies: [] };
+  }
+  return { session: toAuthSession(result), setCookies };
+}
+
+function toAuthSession(result: NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>): AuthSession {
   const u = result.user as typeof result.user & { role?: string; timeZone?: string };
   return {
     sessionId: result.session.id,

@@ -157,3 +157,31 @@ export async function resetPassword(services: AppServices, input: unknown, clien
 }
 
 export { callAuth, cookiesOf };
+
+const changeSchema = z
+  .object({ currentPassword: z.string().min(1, "Enter your current password").max(128), password, confirm: z.string() })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords are not the same" });
+
+/** A signed-in user changes their password; every other session of theirs ends. */
+export async function changePassword(services: AppServices, actor: Actor & { email: string; name: string }, input: unknown, requestHeaders: Headers): Promise<FormResult> {
+  const parsed = changeSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  const weak = await passwordIssue(parsed.data.password, { email: actor.email, name: actor.name });
+  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
+  const headers = new Headers(requestHeaders);
+  headers.set("origin", services.env.PUBLIC_URL);
+  headers.set(CLIENT_IP_HEADER, actor.ip);
+  const response = await services.auth.api.changePassword({
+    body: { currentPassword: parsed.data.currentPassword, newPassword: parsed.data.password, revokeOtherSessions: true },
+    headers,
+    asResponse: true,
+  });
+  await audit(services, { actor, action: "auth.password_changed", outcome: response.ok ? "allowed" : "failed" });
+  if (!response.ok) {
+    const code = await errorCode(response);
+    if (code === "INVALID_PASSWORD") return { ok: false, status: 422, fieldErrors: { currentPassword: "This is not your current password" } };
+    return { ok: false, status: 422, fieldErrors: {}, formError: "The password could not be changed. Please try again." };
+  }
+  services.notifier.toUser(actor.userId, "auth:password-changed", {});
+  return { ok: true, value: undefined, headers: cookiesOf(response) };
+}

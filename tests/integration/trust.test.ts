@@ -110,4 +110,46 @@ describe.each(databaseKinds)("trust on %s", (kind) => {
     await new Promise((r) => setTimeout(r, 1100));
     expect(await socket.emitWithAck("client:heartbeat", { activity: "page" })).toMatchObject({ ok: true });
   });
+
+  it("ends a session after 30 idle minutes or 12 hours in all, and slides the idle window with activity", async () => {
+    const client = createClient(s, "10.79.0.1");
+    expect((await client.request("/login", { method: "POST", form: { email: "planner@demo.clinic", password: DEMO_PASSWORD } })).status).toBe(302);
+    const token = decodeURIComponent(client.cookieHeader().split("=")[1]!.split(".")[0]!);
+    const setSession = (values: { createdAt?: Date; updatedAt?: Date; expiresAt?: Date }) => s.database.db.updateTable("session").set(values).where("token", "=", token).execute();
+
+    // Activity after the refresh age: the server extends the session and sends a fresh cookie.
+    await setSession({ updatedAt: new Date(Date.now() - 6 * 60_000), expiresAt: new Date(Date.now() + 24 * 60_000) });
+    const active = await client.request("/planner");
+    expect(active.status).toBe(200);
+    expect(active.headers.getSetCookie().some((c) => c.includes("session_token"))).toBe(true);
+    const extended = await s.database.db.selectFrom("session").select("expiresAt").where("token", "=", token).executeTakeFirstOrThrow();
+    expect(extended.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+
+    // 12 hours after sign-in the session ends, however active.
+    await setSession({ createdAt: new Date(Date.now() - 12 * 3600_000 - 60_000) });
+    const late = await client.request("/planner");
+    expect(late.headers.get("location")).toMatch(/^\/login/);
+    expect(await s.database.db.selectFrom("session").select("id").where("token", "=", token).executeTakeFirst()).toBeUndefined();
+
+    // 30 idle minutes end a session too.
+    const idle = createClient(s, "10.79.0.2");
+    await idle.request("/login", { method: "POST", form: { email: "planner@demo.clinic", password: DEMO_PASSWORD } });
+    const idleToken = decodeURIComponent(idle.cookieHeader().split("=")[1]!.split(".")[0]!);
+    await s.database.db.updateTable("session").set({ expiresAt: new Date(Date.now() - 1000) }).where("token", "=", idleToken).execute();
+    expect((await idle.request("/planner")).headers.get("location")).toMatch(/^\/login/);
+  });
+
+  it("a password change ends the user's other sessions and needs the current password", async () => {
+    const here = createClient(s, "10.80.0.1");
+    const elsewhere = createClient(s, "10.80.0.2");
+    for (const c of [here, elsewhere]) expect((await c.request("/login", { method: "POST", form: { email: "therapist2@demo.clinic", password: DEMO_PASSWORD } })).status).toBe(302);
+    const wrong = await here.request("/account", { method: "POST", form: { currentPassword: "not it at all", password: "a new long sentence", confirm: "a new long sentence" } });
+    expect(await wrong.text()).toContain("This is not your current password");
+    const changed = await here.request("/account", { method: "POST", form: { currentPassword: DEMO_PASSWORD, password: "a new long sentence", confirm: "a new long sentence" } });
+    expect(await changed.text()).toContain("You were logged out on every other device");
+    expect((await here.request("/therapist")).status).toBe(200);
+    expect((await elsewhere.request("/therapist")).headers.get("location")).toMatch(/^\/login/);
+    expect((await createClient(s, "10.80.0.3").request("/login", { method: "POST", form: { email: "therapist2@demo.clinic", password: "a new long sentence" } })).status).toBe(302);
+    expect(await events("auth.password_changed")).toHaveLength(2);
+  });
 });

@@ -39,6 +39,7 @@ interface JoinAck {
 const PEER_ID = Math.random().toString(36).slice(2, 12) + Math.random().toString(36).slice(2, 8);
 const rejoinKey = (sessionId: string) => `call-joined:${sessionId}`;
 const HEARTBEAT_MS = 60_000;
+const SESSION_KEEPALIVE_MS = 4 * 60_000;
 
 /**
  * The call: pre-join check → (waiting room) → in the call → ended. Works the same over both
@@ -142,12 +143,15 @@ export default function CallRoom(props: CallRoomProps) {
     s.on("call:waiting", onWaiting);
     s.io.on("reconnect", onReconnect);
     const heartbeat = setInterval(() => transport.current && s.emit("client:heartbeat", { activity: "call" }), HEARTBEAT_MS);
+    // A 90-minute call makes no page requests: keep the 30-minute idle session (and its cookie) alive.
+    const keepAlive = setInterval(() => transport.current && void fetch("/api/me", { credentials: "same-origin" }).catch(() => {}), SESSION_KEEPALIVE_MS);
     return () => {
       s.off("call:admitted", onAdmitted);
       s.off("call:ended", onEnded);
       s.off("call:waiting", onWaiting);
       s.io.off("reconnect", onReconnect);
       clearInterval(heartbeat);
+      clearInterval(keepAlive);
     };
   }, [sessionId, join, finish]);
 
