@@ -22,7 +22,19 @@ export interface LoginFailureTable {
   at: Timestamp;
 }
 
+export interface DataExportTable {
+  id: Generated<string>;
+  userId: string;
+  status: Generated<"pending" | "ready" | "failed">;
+  requestedAt: Timestamp;
+  readyAt: Timestamp | null;
+  expiresAt: Timestamp | null;
+  filePath: string | null;
+  sizeBytes: number | null;
+}
+
 export interface TrustTables {
   auditEvent: AuditEventTable;
   loginFailure: LoginFailureTable;
+  dataExport: DataExportTable;
 }

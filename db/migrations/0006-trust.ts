@@ -33,9 +33,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex("login_failure_key_idx").on("login_failure").columns(["account_key", "at"]).execute();
+
+  // Patients' data exports (GDPR art. 15 and 20), prepared in the background.
+  await db.schema
+    .createTable("data_export")
+    .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    .addColumn("user_id", "text", (c) => c.notNull().references("user.id").onDelete("cascade"))
+    .addColumn("status", "text", (c) => c.notNull().defaultTo("pending").check(sql`status in ('pending', 'ready', 'failed')`))
+    .addColumn("requested_at", "timestamptz", (c) => c.notNull())
+    .addColumn("ready_at", "timestamptz")
+    .addColumn("expires_at", "timestamptz")
+    .addColumn("file_path", "text")
+    .addColumn("size_bytes", "integer")
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable("data_export").ifExists().execute();
   await db.schema.dropTable("login_failure").ifExists().execute();
   await sql`drop trigger if exists audit_event_no_update on audit_event`.execute(db);
   await db.schema.dropTable("audit_event").ifExists().execute();

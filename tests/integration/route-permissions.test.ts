@@ -20,6 +20,7 @@ const PARAM_SAMPLES: Record<string, string> = {
   captureId: "00000000-0000-0000-0000-000000000000",
   patientId: "no-such-patient",
   expression: "rest",
+  exportId: "00000000-0000-0000-0000-000000000000",
 };
 
 function samplePath(pattern: string): string {
