@@ -6,6 +6,7 @@ import type { LiveKitConfig } from "../../media/livekit/config";
 import { type CallAvailability, callAvailability, JOIN_CLOSES_MINUTES_AFTER } from "../domain/call-window";
 import { DomainError } from "../domain/domain-error";
 import type { AppServices } from "./context";
+import { scheduleHomeworkEmail } from "./homework/homework";
 import { type IceServer, iceServersFor } from "./ice-servers";
 
 export interface CallUser {
@@ -217,6 +218,8 @@ export async function endCall(services: AppServices, user: CallUser, sessionId: 
       .execute();
     await trx.updateTable("callAttendance").set({ leftAt: now }).where("sessionId", "=", sessionId).where("leftAt", "is", null).execute();
     await trx.updateTable("clinicalSession").set({ status: "completed", updatedAt: now }).where("id", "=", sessionId).where("status", "=", "scheduled").execute();
+    // The homework set during the call goes to the patient by e-mail (job queue, at most once).
+    await scheduleHomeworkEmail(services, sessionId, trx);
   });
   const lkApi = liveKitConfig(services, false);
   if (lkApi) await deleteSessionRoom(lkApi, sessionId);
