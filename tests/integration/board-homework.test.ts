@@ -55,6 +55,8 @@ async function serve(database: DatabaseHandle, options: { smtpUrl: string; dataD
     },
     async close() {
       for (const s of sockets) s.close();
+      // Let the server record the call leaves of the closed sockets before the database goes away.
+      await new Promise((r) => setTimeout(r, 300));
       await realtime.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await services.mailer.close();
