@@ -24,12 +24,19 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 const NAV: Record<string, { to: string; label: string }[]> = {
-  patient: [{ to: "/patient", label: "My program" }],
-  therapist: [{ to: "/therapist", label: "My patients" }],
+  patient: [
+    { to: "/patient", label: "My program" },
+    { to: "/patient/homework", label: "My homework" },
+  ],
+  therapist: [
+    { to: "/therapist", label: "My patients" },
+    { to: "/techniques", label: "Techniques" },
+  ],
   planner: [{ to: "/planner", label: "Planning" }],
   admin: [
     { to: "/admin", label: "Clinic" },
     { to: "/admin/outbox", label: "Outbox" },
+    { to: "/techniques", label: "Techniques" },
   ],
 };
 

@@ -1,8 +1,8 @@
 /**
  * The live state of each session's board and homework list on this app instance: loaded from the
  * database on first use, changed by the pure sync protocol (server/domain/collab/sync-protocol), relayed
- * to the other participants at once, and saved debounced — one transaction per session per
- * {@link BOARD_SAVE_DEBOUNCE_MS} window. A change is acknowledged only once it is saved, so whatever a
+ * to the other participants at once, and saved debounced — one transaction for all sessions' changes
+ * of each {@link BOARD_SAVE_DEBOUNCE_MS} window (a busy server writes in batches). A change is acknowledged only once it is saved, so whatever a
  * client saw acknowledged survives a restart; anything unacknowledged stays in the client's outbox and
  * is sent again after a reconnect (server/domain/collab/sync-replica).
  */
@@ -11,20 +11,18 @@ import type { BoardElement, BoardPage } from "../domain/collab/board-reconcile";
 import type { HomeworkItem } from "../domain/collab/homework-list";
 import { type AckMessage, handleClientMessage, type SessionSyncState, SYNC_EVENTS } from "../domain/collab/sync-protocol";
 import type { AppServices } from "../services/context";
-import { loadSessionSyncState, persistSyncChanges, type SyncChanges } from "../services/homework/session-sync";
+import { loadSessionSyncState, persistManySyncChanges, type SyncChanges } from "../services/homework/session-sync";
 import { rooms } from "./constants";
 
-export const BOARD_SAVE_DEBOUNCE_MS = 40;
+/** Save window: acks wait at most about this long; every version of a stroke drawn within it is one write. */
+export const BOARD_SAVE_DEBOUNCE_MS = 200;
+const SAVE_SESSIONS_PER_TRANSACTION = 8;
 /** A session nobody has touched for this long is dropped from memory (it is all in the database). */
 export const BOARD_IDLE_EVICT_MS = 10 * 60_000;
 
 interface SessionEntry {
   state: SessionSyncState;
   locked: boolean;
-  pending: SyncChanges;
-  waiters: { resolve: () => void; reject: (error: unknown) => void }[];
-  timer: ReturnType<typeof setTimeout> | undefined;
-  saving: Promise<void>;
   lastUsed: number;
 }
 
@@ -50,6 +48,10 @@ export class BoardHub {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly loading = new Map<string, Promise<SessionEntry>>();
   private readonly sweeper: ReturnType<typeof setInterval>;
+  private pending = new Map<string, SyncChanges>();
+  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly services: AppServices,
@@ -68,7 +70,7 @@ export class BoardHub {
     let loading = this.loading.get(sessionId);
     if (!loading) {
       loading = loadSessionSyncState(this.services, sessionId).then(({ state, locked }) => {
-        const entry: SessionEntry = { state, locked, pending: emptyChanges(), waiters: [], timer: undefined, saving: Promise.resolve(), lastUsed: Date.now() };
+        const entry: SessionEntry = { state, locked, lastUsed: Date.now() };
         this.sessions.set(sessionId, entry);
         this.loading.delete(sessionId);
         return entry;
@@ -101,19 +103,24 @@ export class BoardHub {
     if (result.broadcast) {
       relayFrom.to(rooms.call(sessionId)).emit(result.broadcast.event, result.broadcast.payload);
       hopObserver?.(performance.now() - received, event);
-      this.queue(entry, result.broadcast);
-      await this.saved(sessionId, entry);
+      this.queue(sessionId, result.broadcast);
+      await this.saved();
     }
     return result.ack;
   }
 
-  private queue(entry: SessionEntry, broadcast: NonNullable<ReturnType<typeof handleClientMessage>["broadcast"]>): void {
-    const { pending } = entry;
+  private queue(sessionId: string, broadcast: NonNullable<ReturnType<typeof handleClientMessage>["broadcast"]>): void {
+    let pending = this.pending.get(sessionId);
+    if (!pending) {
+      pending = emptyChanges();
+      this.pending.set(sessionId, pending);
+    }
     if (broadcast.event === SYNC_EVENTS.boardUpdate) {
+      // Accepted elements are the state's winners: a later one of the same id replaces an earlier one.
       const { pageId, elements } = broadcast.payload as { pageId: string; elements: BoardElement[] };
-      const list = pending.elements.get(pageId) ?? [];
-      list.push(...elements);
-      pending.elements.set(pageId, list);
+      const byId = new Map((pending.elements.get(pageId) ?? []).map((e) => [e.id, e]));
+      for (const element of elements) byId.set(element.id, element);
+      pending.elements.set(pageId, [...byId.values()]);
     } else if (broadcast.event === SYNC_EVENTS.boardPage) {
       pending.pages.push(...(broadcast.payload as { pages: BoardPage[] }).pages);
     } else if (broadcast.event === SYNC_EVENTS.homeworkUpsert) {
@@ -121,41 +128,45 @@ export class BoardHub {
     }
   }
 
-  private saved(sessionId: string, entry: SessionEntry): Promise<void> {
+  private saved(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      entry.waiters.push({ resolve, reject });
-      entry.timer ??= setTimeout(() => void this.flush(sessionId, entry), BOARD_SAVE_DEBOUNCE_MS);
+      this.waiters.push({ resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), BOARD_SAVE_DEBOUNCE_MS);
     });
   }
 
   /** Saves what is pending now (after any save in progress), and settles its waiters. */
-  flush(sessionId: string, entry: SessionEntry): Promise<void> {
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = undefined;
-    const changes = entry.pending;
-    const waiters = entry.waiters;
-    entry.pending = emptyChanges();
-    entry.waiters = [];
-    entry.saving = entry.saving.then(async () => {
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const changes = this.pending;
+    const waiters = this.waiters;
+    this.pending = new Map();
+    this.waiters = [];
+    this.saving = this.saving.then(async () => {
       if (waiters.length === 0) return;
       try {
-        await persistSyncChanges(this.services, sessionId, changes);
+        // Small transactions with a turn of the event loop between them: on the embedded database
+        // (PGlite runs in this thread) one big write would stall every relay meanwhile.
+        const sessions = [...changes.entries()];
+        for (let i = 0; i < sessions.length; i += SAVE_SESSIONS_PER_TRANSACTION) {
+          if (i > 0) await new Promise((r) => setImmediate(r));
+          await persistManySyncChanges(this.services, new Map(sessions.slice(i, i + SAVE_SESSIONS_PER_TRANSACTION)));
+        }
         for (const w of waiters) w.resolve();
       } catch (error) {
-        this.services.logger.error({ event: "board.save_failed", sessionId }, "board changes could not be saved");
+        this.services.logger.error({ event: "board.save_failed", sessions: changes.size }, "board changes could not be saved");
         // The in-memory state may now be ahead of the database: read it again next time.
-        this.sessions.delete(sessionId);
+        for (const sessionId of changes.keys()) this.sessions.delete(sessionId);
         for (const w of waiters) w.reject(new SyncRejected("SAVE_FAILED", "The change could not be saved; it will be sent again."));
       }
     });
-    return entry.saving;
+    return this.saving;
   }
 
-  /** Saves everything pending for a session now (the session is ending) and forgets it. */
+  /** Saves everything pending (the session is ending) and forgets the session. */
   async flushSession(sessionId: string): Promise<void> {
-    const entry = this.sessions.get(sessionId);
-    if (!entry) return;
-    await this.flush(sessionId, entry);
+    await this.flush();
     this.sessions.delete(sessionId);
   }
 
@@ -167,7 +178,7 @@ export class BoardHub {
   private sweep(): void {
     const cutoff = Date.now() - BOARD_IDLE_EVICT_MS;
     for (const [sessionId, entry] of this.sessions) {
-      if (entry.lastUsed < cutoff && entry.waiters.length === 0 && !entry.timer && this.io.sockets.adapter.rooms.get(rooms.call(sessionId)) === undefined) {
+      if (entry.lastUsed < cutoff && !this.pending.has(sessionId) && this.io.sockets.adapter.rooms.get(rooms.call(sessionId)) === undefined) {
         this.sessions.delete(sessionId);
       }
     }

@@ -31,7 +31,9 @@ export default function PatientHome() {
         </section>
         <section className="card" aria-labelledby="homework">
           <h2 id="homework">Homework and diary</h2>
-          <p className="muted">Your homework and diary appear here once your program starts.</p>
+          <p>
+            <a href="/patient/homework">My homework and practice log</a>
+          </p>
         </section>
       </div>
     </>

@@ -4,7 +4,9 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { signedIn } from "../../server/access/access";
 import { DomainError } from "../../server/domain/domain-error";
 import { type AttendanceSummary, getAttendance, getCallContext } from "../../server/services/calls";
+import { adherenceForTherapist } from "../../server/services/homework/homework";
 import { formatDateTime, formatTime, KIND_LABEL } from "../components/format-time";
+import { AdherenceChart, AdherenceFigures } from "../components/homework/adherence-chart";
 
 // Membership is checked by the service (only this session's therapist, patient and invited staff).
 export const handle = { access: signedIn };
@@ -20,6 +22,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     let attendance: AttendanceSummary | null = null;
     if (ctx.myRole !== "patient" && ctx.availability.state === "ended") attendance = await getAttendance(context.services, user, ctx.sessionId);
     const other = ctx.myRole === "patient" ? ctx.therapist.name : ctx.patient.name;
+    // Before and during the session, the therapist sees how the homework went since the last one.
+    const adherence = ctx.myRole === "therapist" ? ((await adherenceForTherapist(context.services, user, ctx.patient.id))[0] ?? null) : null;
     return {
       sessionId: ctx.sessionId,
       kind: ctx.kind,
@@ -30,6 +34,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       otherName: other,
       availability: { state: ctx.availability.state, at: "opensAt" in ctx.availability ? ctx.availability.opensAt.toISOString() : "endedAt" in ctx.availability ? ctx.availability.endedAt.toISOString() : null },
       timeZone: session.user.timeZone,
+      adherence,
       attendance: attendance && {
         actualMinutes: attendance.actualMinutes,
         rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null })),
@@ -97,6 +102,13 @@ export default function SessionPage() {
           </p>
         </div>
       )}
+      {data.adherence ? (
+        <details className="card adherence-session">
+          <summary>Homework practice of {data.adherence.name} (last four weeks)</summary>
+          <AdherenceFigures summary={data.adherence.summary} />
+          <AdherenceChart summary={data.adherence.summary} label={`Practices per day of ${data.adherence.name}`} />
+        </details>
+      ) : null}
       {data.attendance ? (
         <section aria-labelledby="attendance-title">
           <h2 id="attendance-title">Attendance</h2>

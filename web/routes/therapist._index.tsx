@@ -3,6 +3,8 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
+import { adherenceForTherapist } from "../../server/services/homework/homework";
+import { AdherenceChart, AdherenceFigures } from "../components/homework/adherence-chart";
 import { listMyPatients, scheduleSessionForPatient } from "../../server/services/therapist-sessions";
 import { FormError } from "../components/field";
 import { formFields } from "../components/form-data.server";
@@ -14,11 +16,12 @@ export const meta: MetaFunction = () => [{ title: "My patients · Facial palsy r
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
-  const [sessions, patients] = await Promise.all([listMySessions(context.services, { userId: id, role }), listMyPatients(context.services, id)]);
+  const [sessions, patients, adherence] = await Promise.all([listMySessions(context.services, { userId: id, role }), listMyPatients(context.services, id), adherenceForTherapist(context.services, { userId: id, role })]);
   return {
     user: { name, role, timeZone },
     sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
     patients: patients.map((p) => ({ id: p.id, name: p.name })),
+    adherence,
   };
 }
 
@@ -30,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TherapistHome() {
-  const { user, sessions, patients } = useLoaderData<typeof loader>();
+  const { user, sessions, patients, adherence } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = data?.fieldErrors ?? {};
@@ -86,6 +89,21 @@ export default function TherapistHome() {
           )}
         </section>
       </div>
+      {adherence.length > 0 ? (
+        <section className="card" aria-labelledby="adherence-title">
+          <h2 id="adherence-title">Homework practice of my patients</h2>
+          <p className="muted">Practices per day over the last four weeks (target: two a day), in each patient's own calendar days.</p>
+          <div className="grid">
+            {adherence.map((p) => (
+              <div key={p.patientId} className="adherence-patient" data-testid={`adherence-${p.name}`}>
+                <h3>{p.name}</h3>
+                <AdherenceFigures summary={p.summary} />
+                <AdherenceChart summary={p.summary} label={`Practices per day of ${p.name}`} />
+              </div>
+            ))}
+          </div>
+        </section>
+      ) : null}
     </>
   );
 }

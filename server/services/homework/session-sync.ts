@@ -39,55 +39,85 @@ export async function loadSessionSyncState(services: AppServices, sessionId: str
   return { state, locked: board?.locked ?? false };
 }
 
-/** Winners among `incoming` over `existing` rows (what to write). */
-function winners<T extends Versioned>(existing: unknown[], incoming: T[]): T[] {
-  return mergeVersioned(existing as T[], incoming).accepted;
-}
-
 /** Saves accepted changes in one transaction; resolves once they are durable (then the socket acks). */
 export async function persistSyncChanges(services: AppServices, sessionId: string, changes: SyncChanges): Promise<void> {
+  await persistManySyncChanges(services, new Map([[sessionId, changes]]));
+}
+
+/**
+ * Saves the changes of many sessions in one transaction with a handful of queries (one read and one
+ * upsert per table), so a busy server writes in batches instead of one transaction per message.
+ */
+export async function persistManySyncChanges(services: AppServices, bySession: Map<string, SyncChanges>): Promise<void> {
   const now = services.now();
+  const pages: { sessionId: string; record: BoardPage }[] = [];
+  const elements: { sessionId: string; pageId: string; record: BoardElement }[] = [];
+  const items: { sessionId: string; record: HomeworkItem }[] = [];
+  for (const [sessionId, changes] of bySession) {
+    for (const record of changes.pages) pages.push({ sessionId, record });
+    for (const [pageId, list] of changes.elements) for (const record of list) elements.push({ sessionId, pageId, record });
+    for (const record of changes.homework) items.push({ sessionId, record });
+  }
+  if (pages.length + elements.length + items.length === 0) return;
+  const sessionIds = [...bySession.keys()];
   await services.db.transaction().execute(async (trx) => {
-    if (changes.pages.length > 0) {
-      const rows = await trx.selectFrom("boardPage").select("data").where("sessionId", "=", sessionId).where("pageId", "in", changes.pages.map((p) => p.id)).forUpdate().execute();
-      for (const page of winners(rows.map((r) => r.data), changes.pages)) {
+    if (pages.length > 0) {
+      const rows = await trx.selectFrom("boardPage").select(["sessionId", "pageId", "data"]).where("sessionId", "in", sessionIds).where("pageId", "in", [...new Set(pages.map((p) => p.record.id))]).forUpdate().execute();
+      const toWrite = winnersByKey(rows.map((r) => ({ key: `${r.sessionId}/${r.pageId}`, record: r.data as BoardPage })), pages.map((p) => ({ key: `${p.sessionId}/${p.record.id}`, record: p.record, row: p })));
+      if (toWrite.length > 0) {
         await trx
           .insertInto("boardPage")
-          .values({ sessionId, pageId: page.id, data: jsonb(page) })
-          .onConflict((oc) => oc.columns(["sessionId", "pageId"]).doUpdateSet({ data: jsonb(page) }))
+          .values(toWrite.map(({ row }) => ({ sessionId: row.sessionId, pageId: row.record.id, data: jsonb(row.record) })))
+          .onConflict((oc) => oc.columns(["sessionId", "pageId"]).doUpdateSet((eb) => ({ data: eb.ref("excluded.data") })))
           .execute();
       }
     }
-    for (const [pageId, elements] of changes.elements) {
-      if (elements.length === 0) continue;
+    if (elements.length > 0) {
       const rows = await trx
         .selectFrom("boardElement")
-        .select("data")
-        .where("sessionId", "=", sessionId)
-        .where("pageId", "=", pageId)
-        .where("elementId", "in", elements.map((e) => e.id))
+        .select(["sessionId", "pageId", "elementId", "data"])
+        .where("sessionId", "in", sessionIds)
+        .where("elementId", "in", [...new Set(elements.map((e) => e.record.id))])
         .forUpdate()
         .execute();
-      const toWrite = winners(rows.map((r) => r.data), elements);
-      if (toWrite.length === 0) continue;
-      await trx
-        .insertInto("boardElement")
-        .values(toWrite.map((element) => ({ sessionId, pageId, elementId: element.id, data: jsonb(element) })))
-        .onConflict((oc) => oc.columns(["sessionId", "pageId", "elementId"]).doUpdateSet((eb) => ({ data: eb.ref("excluded.data") })))
-        .execute();
+      const toWrite = winnersByKey(
+        rows.map((r) => ({ key: `${r.sessionId}/${r.pageId}/${r.elementId}`, record: r.data as BoardElement })),
+        elements.map((e) => ({ key: `${e.sessionId}/${e.pageId}/${e.record.id}`, record: e.record, row: e })),
+      );
+      if (toWrite.length > 0) {
+        await trx
+          .insertInto("boardElement")
+          .values(toWrite.map(({ row }) => ({ sessionId: row.sessionId, pageId: row.pageId, elementId: row.record.id, data: jsonb(row.record) })))
+          .onConflict((oc) => oc.columns(["sessionId", "pageId", "elementId"]).doUpdateSet((eb) => ({ data: eb.ref("excluded.data") })))
+          .execute();
+      }
     }
-    if (changes.homework.length > 0) {
-      const rows = await trx.selectFrom("homeworkItem").select("data").where("sessionId", "=", sessionId).where("itemId", "in", changes.homework.map((i) => i.id)).forUpdate().execute();
-      const toWrite = winners(rows.map((r) => r.data), changes.homework);
+    if (items.length > 0) {
+      const rows = await trx.selectFrom("homeworkItem").select(["sessionId", "itemId", "data"]).where("sessionId", "in", sessionIds).where("itemId", "in", [...new Set(items.map((i) => i.record.id))]).forUpdate().execute();
+      const toWrite = winnersByKey(rows.map((r) => ({ key: `${r.sessionId}/${r.itemId}`, record: r.data as HomeworkItem })), items.map((i) => ({ key: `${i.sessionId}/${i.record.id}`, record: i.record, row: i })));
       if (toWrite.length > 0) {
         await trx
           .insertInto("homeworkItem")
-          .values(toWrite.map((item) => ({ sessionId, itemId: item.id, data: jsonb(item), updatedAt: now })))
+          .values(toWrite.map(({ row }) => ({ sessionId: row.sessionId, itemId: row.record.id, data: jsonb(row.record), updatedAt: now })))
           .onConflict((oc) => oc.columns(["sessionId", "itemId"]).doUpdateSet((eb) => ({ data: eb.ref("excluded.data"), updatedAt: eb.ref("excluded.updatedAt") })))
           .execute();
       }
     }
   });
+}
+
+/**
+ * The incoming records that win (last-writer-wins, ./last-writer-wins) over the stored ones with the
+ * same key, one per key. Keys join session, page and record id, so sessions never mix.
+ */
+function winnersByKey<T extends Versioned, R>(stored: { key: string; record: T }[], incoming: { key: string; record: T; row: R }[]): { row: R }[] {
+  const best = new Map<string, { record: T; row: R | null }>();
+  for (const s of stored) best.set(s.key, { record: s.record, row: null });
+  for (const i of incoming) {
+    const current = best.get(i.key);
+    if (!current || mergeVersioned([current.record], [i.record]).accepted.length > 0) best.set(i.key, { record: i.record, row: i.row });
+  }
+  return [...best.values()].filter((b): b is { record: T; row: R } => b.row !== null).map((b) => ({ row: b.row }));
 }
 
 export async function saveBoardLock(services: AppServices, sessionId: string, locked: boolean): Promise<void> {

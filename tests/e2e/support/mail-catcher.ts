@@ -13,7 +13,13 @@ createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === "/health") return res.end("ok");
   const to = url.searchParams.get("to");
-  const messages = smtp.messages.filter((m) => !to || m.to.includes(to)).map(({ to, subject, text, html }) => ({ to, subject, text, html }));
+  const messages = smtp.messages.filter((m) => !to || m.to.includes(to)).map(({ to, subject, text, html, attachments }) => ({
+    to,
+    subject,
+    text,
+    html,
+    attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, base64: a.content.toString("base64") })),
+  }));
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify(messages));
 }).listen(httpPort, "127.0.0.1");
