@@ -9,7 +9,7 @@ const pendingOf = (page: Page) => page.evaluate(() => (window as unknown as Boar
 
 /** Draws a shape with an Excalidraw tool by dragging on the canvas (offsets relative to the canvas). */
 async function draw(page: Page, tool: "rectangle" | "ellipse" | "diamond", from: [number, number], to: [number, number]) {
-  await page.getByTestId(`toolbar-${tool}`).click();
+  await page.getByTitle(new RegExp(`^${tool} —`, "i")).click();
   const box = (await page.getByTestId("board-canvas").boundingBox())!;
   await page.mouse.move(box.x + from[0], box.y + from[1]);
   await page.mouse.down();
@@ -18,10 +18,15 @@ async function draw(page: Page, tool: "rectangle" | "ellipse" | "diamond", from:
   await page.mouse.up();
 }
 
-/** Fails on a CSP violation or any request that leaves the app's own origin. */
+/**
+ * Fails on a CSP violation or on any request that reaches another origin. One known exception:
+ * Excalidraw lists its CDN (esm.sh) as a fallback source of its fonts; the production CSP blocks those
+ * attempts (font-src 'self'), so nothing leaves the app — still checked: no external request completes.
+ */
 function watchPolicy(page: Page, problems: string[]) {
-  page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && problems.push(m.text()));
-  page.on("request", (r) => {
+  const excalidrawFontFallback = /Loading the font 'https:\/\/esm\.sh\/@excalidraw\/excalidraw@[^']+\.woff2' violates/;
+  page.on("console", (m) => /Content Security Policy|Refused to/.test(m.text()) && !excalidrawFontFallback.test(m.text()) && problems.push(m.text()));
+  page.on("requestfinished", (r) => {
     const url = new URL(r.url());
     if (!["127.0.0.1", "localhost"].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) problems.push(`external request ${r.url()}`);
   });
@@ -52,18 +57,19 @@ test("whiteboard and live homework in a session, the homework e-mail with its PD
   // The board is loaded only when opened.
   await expect(therapist.getByRole("heading", { name: "Whiteboard" })).toBeVisible();
   await therapist.getByRole("button", { name: "Open the whiteboard" }).click();
-  await expect(therapist.getByTestId("toolbar-rectangle")).toBeVisible({ timeout: 20_000 });
+  await expect(therapist.getByTitle(/^Rectangle —/)).toBeVisible({ timeout: 20_000 });
 
   // The therapist draws; the patient's board opens by itself and shows the shape.
-  await draw(therapist, "rectangle", [120, 120], [260, 220]);
+  await draw(therapist, "rectangle", [450, 140], [600, 240]);
   await expect.poll(() => boardOf(therapist).then((b) => b.length)).toBe(1);
   await expect(patient.getByTestId("board-canvas")).toBeVisible({ timeout: 20_000 });
-  await expect.poll(() => boardOf(patient)).toEqual(await boardOf(therapist));
+  await expect.poll(async () => JSON.stringify(await boardOf(patient)) === JSON.stringify(await boardOf(therapist))).toBe(true);
 
   // Both draw at the same time: nothing is lost and both boards end identical.
-  await Promise.all([draw(therapist, "diamond", [320, 100], [420, 200]), draw(patient, "ellipse", [120, 260], [260, 330])]);
+  await Promise.all([draw(therapist, "diamond", [700, 140], [820, 240]), draw(patient, "ellipse", [450, 300], [600, 400])]);
   await expect.poll(() => boardOf(therapist).then((b) => b.length), { timeout: 10_000 }).toBe(3);
-  await expect.poll(async () => JSON.stringify(await boardOf(patient)), { timeout: 10_000 }).toBe(JSON.stringify(await boardOf(therapist)));
+  const same = async () => JSON.stringify(await boardOf(patient)) === JSON.stringify(await boardOf(therapist));
+  await expect.poll(same, { timeout: 10_000 }).toBe(true);
   await expect.poll(() => pendingOf(therapist)).toBe(0);
   await expect.poll(() => pendingOf(patient)).toBe(0);
 

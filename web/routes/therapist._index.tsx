@@ -91,7 +91,7 @@ export default function TherapistHome() {
       </div>
       {adherence.length > 0 ? (
         <section className="card" aria-labelledby="adherence-title">
-          <h2 id="adherence-title">Homework practice of my patients</h2>
+          <h2 id="adherence-title">Practice at home</h2>
           <p className="muted">Practices per day over the last four weeks (target: two a day), in each patient's own calendar days.</p>
           <div className="grid">
             {adherence.map((p) => (

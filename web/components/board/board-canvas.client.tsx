@@ -21,7 +21,6 @@ type Api = {
 const POINTER_INTERVAL_MS = 50;
 const stamp = (e: BoardElement) => `${e.version}:${e.versionNonce}`;
 
-if (typeof window !== "undefined") (window as unknown as { EXCALIDRAW_ASSET_PATH: string }).EXCALIDRAW_ASSET_PATH = "/excalidraw-assets/";
 
 function blobToDataUrl(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -78,7 +77,8 @@ export default function BoardCanvas({ sync, sessionId, myRole }: { sync: Session
     (id: string, replace: boolean) => {
       const a = api.current;
       if (!a) return;
-      const remote = pageElements(sync.board, id);
+      // Copies: Excalidraw mutates the element objects it holds, the replica's records must not change under it.
+      const remote = pageElements(sync.board, id).map((e) => structuredClone(e));
       const elements = replace ? remote : (reconcileElements(a.getSceneElementsIncludingDeleted() as never, remote as never, a.getAppState() as never) as unknown as BoardElement[]);
       if (replace) known.current.clear();
       for (const e of elements) known.current.set(e.id, stamp(e));
@@ -122,6 +122,7 @@ export default function BoardCanvas({ sync, sessionId, myRole }: { sync: Session
       pageId: () => pageRef.current,
       elements: () => liveElements(pageElements(sync.board, pageRef.current)).map((e) => ({ id: e.id, version: e.version, versionNonce: e.versionNonce })),
       pending: () => sync.replica.pendingCount,
+      scene: () => api.current?.getSceneElementsIncludingDeleted().map((e) => ({ id: e.id, version: e.version, isDeleted: e.isDeleted })) ?? null,
     };
   }, [sync]);
 
@@ -131,7 +132,8 @@ export default function BoardCanvas({ sync, sessionId, myRole }: { sync: Session
       const changed = elements.filter((e) => known.current.get(e.id) !== stamp(e));
       if (changed.length === 0) return;
       for (const e of changed) known.current.set(e.id, stamp(e));
-      sync.replica.applyLocalElements(pageRef.current, changed);
+      // Excalidraw mutates elements in place while drawing: the replica gets a snapshot of each.
+      sync.replica.applyLocalElements(pageRef.current, changed.map((e) => structuredClone(e)));
       sync.changed();
     },
     [sync, canDraw],

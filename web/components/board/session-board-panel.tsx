@@ -3,7 +3,12 @@ import type { CallPanelProps } from "../call/call-panels";
 import { useSessionSync } from "./use-session-sync";
 
 // Excalidraw (~370 kB gzip) loads only when the board is opened, so the call itself starts fast.
-const BoardCanvas = lazy(() => import("./board-canvas.client"));
+// Its fonts come from the app (server/app.ts serves /excalidraw-assets/), never from a CDN: the path must
+// be set before Excalidraw's module is evaluated.
+const BoardCanvas = lazy(() => {
+  (window as unknown as { EXCALIDRAW_ASSET_PATH: string }).EXCALIDRAW_ASSET_PATH = "/excalidraw-assets/";
+  return import("./board-canvas.client");
+});
 
 /** The session's shared whiteboard. */
 export function SessionBoardPanel({ sessionId, myRole, socket }: CallPanelProps) {

@@ -17,7 +17,8 @@ export function AdherenceChart({ summary, label }: { summary: Pick<AdherenceSumm
   const onTarget = days.filter((d) => d.practices >= TARGET).length;
   return (
     <figure className="adherence">
-      <svg className="adherence__chart" viewBox={`0 0 ${width} ${height + 14}`} role="img" aria-label={`${label}: ${onTarget} of ${days.length} days with two or more practices`}>
+      <svg className="adherence__chart" viewBox={`0 0 ${width} ${height + 14}`} role="img">
+        <title>{`${label}: ${onTarget} of ${days.length} days with two or more practices`}</title>
         {days.map((d, i) => (
           <rect key={d.date} x={i * (barWidth + gap)} y={height - scale(d.practices)} width={barWidth} height={scale(d.practices)} className={d.practices >= TARGET ? "adherence__bar adherence__bar--ok" : "adherence__bar"}>
             <title>{`${d.date}: ${d.practices} practice${d.practices === 1 ? "" : "s"}, ${d.minutes} min`}</title>
