@@ -66,7 +66,7 @@ function rasterise(shapes: Shape[]): Buffer {
   for (const shape of shapes) {
     for (let y = 0; y < HEIGHT; y++) {
       for (let x = 0; x < WIDTH; x++) {
-        let inside = false;
+        let inside: boolean;
         if (shape.kind === "ring") {
           const d = Math.hypot((x - shape.cx) / shape.rx, (y - shape.cy) / shape.ry);
           inside = Math.abs(d - 1) * Math.min(shape.rx, shape.ry) <= shape.width / 2;
