@@ -12,7 +12,7 @@ import { guardBuild } from "./access/guard-build";
 import { createApiApp } from "./api";
 import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./auth/auth";
 import { maskPath } from "./logger";
-import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PUBLIC_DIR } from "./paths";
+import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
 
 export interface HonoEnv {
@@ -41,6 +41,9 @@ export interface AppOptions {
   getBuild: () => Promise<ServerBuild> | ServerBuild;
   mode: "development" | "production";
 }
+
+const UPLOAD_PATH = /^\/api\/(techniques|sessions)\/[^/]+\/illustrations$/;
+const EXCALIDRAW_ASSETS = path.join(PROJECT_ROOT, "node_modules", "@excalidraw", "excalidraw", "dist", "prod");
 
 const STATIC_PREFIXES = ["/assets/", "/favicon", "/fonts/", "/models/", "/mediapipe/", "/excalidraw-assets/"];
 
@@ -97,7 +100,11 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
     }),
   );
 
-  app.use(bodyLimit({ maxSize: env.BODY_LIMIT_BYTES, onError: (c) => c.json({ error: "PAYLOAD_TOO_LARGE", message: "The request is too large" }, 413) }));
+  // Image uploads (catalogue illustrations, board exports) may be up to UPLOAD_LIMIT_BYTES; the service
+  // checks the file itself (size and type by its bytes).
+  const uploadLimit = bodyLimit({ maxSize: env.UPLOAD_LIMIT_BYTES + 64 * 1024, onError: (c) => c.json({ error: "FILE_TOO_LARGE", message: `The image is too large: at most ${Math.round(env.UPLOAD_LIMIT_BYTES / 1_000_000)} MB.`, field: "file" }, 413) });
+  const requestLimit = bodyLimit({ maxSize: env.BODY_LIMIT_BYTES, onError: (c) => c.json({ error: "PAYLOAD_TOO_LARGE", message: "The request is too large" }, 413) });
+  app.use((c, next) => (c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) ? uploadLimit : requestLimit)(c, next));
   // Cross-site form posts are refused; JSON requests cannot be sent cross-site without CORS, which we never grant.
   app.use(csrf({ origin: env.PUBLIC_URL }));
 
@@ -116,6 +123,15 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   const publicRoot = mode === "production" && existsSync(CLIENT_BUILD_DIR) ? CLIENT_BUILD_DIR : PUBLIC_DIR;
   if (existsSync(path.join(publicRoot, "favicon.svg"))) app.use("/favicon.svg", serveStatic({ root: publicRoot }));
   app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
+  // Excalidraw's fonts, served by the app itself (window.EXCALIDRAW_ASSET_PATH), never from a CDN.
+  app.use(
+    "/excalidraw-assets/*",
+    serveStatic({
+      root: EXCALIDRAW_ASSETS,
+      rewriteRequestPath: (p) => p.replace(/^\/excalidraw-assets/, ""),
+      onFound: (_p, c) => c.header("Cache-Control", "public, max-age=604800"),
+    }),
+  );
 
   // Face snapshots: MediaPipe's wasm and the Face Landmarker model come from this server, never a CDN
   // (only the capture page fetches them). @hono/node-server serves .wasm as application/wasm.

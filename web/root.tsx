@@ -27,12 +27,14 @@ const NAV: Record<string, { to: string; label: string }[]> = {
   patient: [
     { to: "/patient", label: "My program" },
     { to: "/patient/book", label: "Consultation" },
+    { to: "/patient/homework", label: "My homework" },
     { to: "/diary", label: "My diary" },
   ],
   therapist: [
     { to: "/therapist", label: "My patients" },
     { to: "/therapist/consultations", label: "Outcomes" },
     { to: "/therapist/availability", label: "Working hours" },
+    { to: "/techniques", label: "Techniques" },
   ],
   planner: [
     { to: "/planner", label: "Planning" },
@@ -42,6 +44,7 @@ const NAV: Record<string, { to: string; label: string }[]> = {
     { to: "/admin", label: "Clinic" },
     { to: "/admin/outbox", label: "Outbox" },
     { to: "/admin/audit", label: "Audit trail" },
+    { to: "/techniques", label: "Techniques" },
   ],
 };
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { signedIn } from "../access/access";
 import { admitToCall, endCall, joinCall, recordCallLeft, setAutoAdmit } from "../services/calls";
+import { saveBoardBeforeEnd } from "./board-events";
 import { rooms } from "./constants";
 import { defineEvent, type SocketContext, type SocketEventDef } from "./event-types";
 
@@ -136,6 +137,7 @@ export const callEvents: Record<string, SocketEventDef> = {
     access: signedIn,
     schema: withSession,
     handle: async (ctx, { sessionId: id }) => {
+      await saveBoardBeforeEnd(ctx, id); // board and homework saved before the homework e-mail is queued
       const { endedAt } = await endCall(ctx.services, ctx.user, id);
       ctx.io.to([rooms.call(id), rooms.callWaitingAll(id)]).emit("call:ended", { sessionId: id, endedAt: endedAt.toISOString() });
       ctx.io.in(rooms.call(id)).socketsLeave([rooms.call(id), rooms.callStaff(id)]);

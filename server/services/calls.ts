@@ -8,6 +8,7 @@ import { type CallAvailability, callAvailability, JOIN_CLOSES_MINUTES_AFTER } fr
 import { DomainError } from "../domain/domain-error";
 import { audit } from "./audit";
 import type { AppServices } from "./context";
+import { scheduleHomeworkEmail } from "./homework/homework";
 import { type IceServer, iceServersFor } from "./ice-servers";
 import { canJoinSession } from "./journey";
 
@@ -253,12 +254,9 @@ export async function endCall(services: AppServices, user: CallUser, sessionId: 
       .onConflict((oc) => oc.column("sessionId").doUpdateSet({ endedAt: now, endedBy: user.userId }))
       .execute();
     await trx.updateTable("callAttendance").set({ leftAt: now }).where("sessionId", "=", sessionId).where("leftAt", "is", null).execute();
-    await trx
-      .updateTable("clinicalSession")
-      .set({ status: "completed", updatedAt: now })
-      .where("id", "=", sessionId)
-      .where("status", "=", "scheduled")
-      .execute();
+    await trx.updateTable("clinicalSession").set({ status: "completed", updatedAt: now }).where("id", "=", sessionId).where("status", "=", "scheduled").execute();
+    // The homework set during the call goes to the patient by e-mail (job queue, at most once).
+    await scheduleHomeworkEmail(services, sessionId, trx);
   });
   const lkApi = liveKitConfig(services, false);
   if (lkApi) await deleteSessionRoom(lkApi, sessionId);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Role } from "../../db/schema";
 import type { AppServices } from "./context";
+import { seedDemoCatalogue } from "./homework/catalogue";
 
 export const DEMO_PASSWORD = "demo-clinic-2026";
 
@@ -32,6 +33,7 @@ const DEMO_CARE: [therapistEmail: string, patientEmail: string][] = [
 const DEMO_WORKING_DAYS = [1, 2, 3, 4, 5];
 
 export async function seedDemo(services: AppServices): Promise<void> {
+  await seedDemoCatalogue(services);
   const ctx = await services.auth.$context;
   const hash = await ctx.password.hash(DEMO_PASSWORD);
   const now = services.now();

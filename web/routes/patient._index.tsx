@@ -152,7 +152,14 @@ export default function PatientHome() {
           {invoices.some((i) => i.status === "unpaid") ? <p className="muted">Please pay by bank transfer; the planning desk records your payment.</p> : null}
         </section>
         <section className="card" aria-labelledby="homework">
-          <h2 id="homework">Face observation diary</h2>
+          <h2 id="homework">Homework</h2>
+          <p>Practise twice a day, 15–20 minutes each time.</p>
+          <p>
+            <Link to="/patient/homework">My homework and practice log</Link>
+          </p>
+        </section>
+        <section className="card" aria-labelledby="diary">
+          <h2 id="diary">Face observation diary</h2>
           <DueNotice dueAt={diary.dueAt} overdue={diary.overdue} timeZone={user.timeZone} />
           <p>
             <Link to="/diary/new">Write a diary entry</Link> · <Link to="/diary">My diary</Link>

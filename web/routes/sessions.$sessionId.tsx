@@ -9,6 +9,8 @@ import { FormError } from "../components/field";
 import { formatDateTime, formatTime, KIND_LABEL } from "../components/format-time";
 import { TextAreaField } from "../components/journey";
 import { actorOf, answering, formObject } from "../components/journey.server";
+import { adherenceForTherapist } from "../../server/services/homework/homework";
+import { AdherenceChart, AdherenceFigures } from "../components/homework/adherence-chart";
 
 // Membership is checked by the service (only this session's therapist, patient and invited staff).
 export const handle = { access: signedIn };
@@ -30,6 +32,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       const decision = await canJoinSession(context.services, { userId: ctx.therapist.id, role: "therapist", sessionId: "", ip: "" }, ctx.sessionId);
       if (!decision.allowed && decision.code === "BLOCK_UNPAID") unpaid = decision.message;
     }
+    // Before and during the session, the therapist sees how the homework went since the last one.
+    const adherence = ctx.myRole === "therapist" ? ((await adherenceForTherapist(context.services, user, ctx.patient.id))[0] ?? null) : null;
     return {
       sessionId: ctx.sessionId,
       kind: ctx.kind,
@@ -41,6 +45,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       availability: { state: ctx.availability.state, at: "opensAt" in ctx.availability ? ctx.availability.opensAt.toISOString() : "endedAt" in ctx.availability ? ctx.availability.endedAt.toISOString() : null },
       timeZone: session.user.timeZone,
       unpaid,
+      adherence,
       attendance: attendance && {
         actualMinutes: attendance.actualMinutes,
         rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null })),
@@ -147,6 +152,13 @@ export default function SessionPage() {
           </p>
         </div>
       )}
+      {data.adherence ? (
+        <details className="card adherence-session">
+          <summary>Homework practice of {data.adherence.name} (last four weeks)</summary>
+          <AdherenceFigures summary={data.adherence.summary} />
+          <AdherenceChart summary={data.adherence.summary} label={`Practices per day of ${data.adherence.name}`} />
+        </details>
+      ) : null}
       {data.attendance ? (
         <section aria-labelledby="attendance-title">
           <h2 id="attendance-title">Attendance</h2>

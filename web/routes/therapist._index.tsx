@@ -4,6 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
 import { consultationsAwaitingOutcome } from "../../server/services/journey";
+import { adherenceForTherapist } from "../../server/services/homework/homework";
+import { AdherenceChart, AdherenceFigures } from "../components/homework/adherence-chart";
 import { listMyPatients, scheduleSessionForPatient } from "../../server/services/therapist-sessions";
 import { FormError } from "../components/field";
 import { actorOf } from "../components/journey.server";
@@ -16,16 +18,18 @@ export const meta: MetaFunction = () => [{ title: "My patients · Facial palsy r
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
-  const [sessions, patients, awaitingOutcome] = await Promise.all([
+  const [sessions, patients, awaitingOutcome, adherence] = await Promise.all([
     listMySessions(context.services, { userId: id, role }),
     listMyPatients(context.services, id),
     consultationsAwaitingOutcome(context.services, actorOf(context)),
+    adherenceForTherapist(context.services, { userId: id, role }),
   ]);
   return {
     user: { name, role, timeZone },
     sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
     patients: patients.map((p) => ({ id: p.id, name: p.name })),
     awaitingOutcome: awaitingOutcome.length,
+    adherence,
   };
 }
 
@@ -37,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TherapistHome() {
-  const { user, sessions, patients, awaitingOutcome } = useLoaderData<typeof loader>();
+  const { user, sessions, patients, awaitingOutcome, adherence } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = data?.fieldErrors ?? {};
@@ -122,6 +126,21 @@ export default function TherapistHome() {
           )}
         </section>
       </div>
+      {adherence.length > 0 ? (
+        <section className="card" aria-labelledby="adherence-title">
+          <h2 id="adherence-title">Practice at home</h2>
+          <p className="muted">Practices per day over the last four weeks (target: two a day), in each patient's own calendar days.</p>
+          <div className="grid">
+            {adherence.map((p) => (
+              <div key={p.patientId} className="adherence-patient" data-testid={`adherence-${p.name}`}>
+                <h3>{p.name}</h3>
+                <AdherenceFigures summary={p.summary} />
+                <AdherenceChart summary={p.summary} label={`Practices per day of ${p.name}`} />
+              </div>
+            ))}
+          </div>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -10,7 +10,7 @@ export interface CaughtMail {
   to: string[];
   subject: string;
   text: string;
-  attachments: { filename: string; contentType: string; content: string }[];
+  attachments: { filename: string; contentType: string; content: string; base64: string }[];
 }
 
 /** Waits for an e-mail to arrive at the real test SMTP server. */

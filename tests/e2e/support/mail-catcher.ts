@@ -18,8 +18,8 @@ createServer((req, res) => {
     subject,
     text,
     html,
-    // Text attachments (calendar invitations) as text, so specs can parse them.
-    attachments: attachments.map((a) => ({ filename: a.filename ?? "", contentType: a.contentType, content: a.contentType.startsWith("text/") ? a.content.toString("utf8") : "" })),
+    // Text attachments (calendar invitations) as text, every attachment as base64 (PDFs).
+    attachments: attachments.map((a) => ({ filename: a.filename ?? "", contentType: a.contentType, content: a.contentType.startsWith("text/") ? a.content.toString("utf8") : "", base64: a.content.toString("base64") })),
   }));
   res.setHeader("content-type", "application/json");
   res.end(JSON.stringify(messages));
