@@ -4,9 +4,11 @@
  */
 import { runCallBench } from "./calls";
 import { runFaceBench } from "./face";
+import { runWhiteboardBench } from "./whiteboard";
 
 const benches: [string, () => Promise<Record<string, string | number>[]>][] = [
   ["Live calls (issue 5)", runCallBench],
+  ["Whiteboard (issue 6)", runWhiteboardBench],
   ["Face snapshots (issue 7)", runFaceBench],
 ];
 

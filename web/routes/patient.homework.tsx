@@ -112,7 +112,7 @@ export default function PatientHomework() {
                 {recent.map((p) => (
                   <li key={p.id}>
                     {formatDateTime(p.practisedAt, timeZone)} · {p.minutes} min
-                    <Form method="post" className="inline-form">
+                    <Form method="post" className="inline-form inline-form--text">
                       <input type="hidden" name="intent" value="delete-practice" />
                       <input type="hidden" name="practiceId" value={p.id} />
                       <button type="submit" className="button button--small button--secondary" aria-label={`Remove the practice of ${formatDateTime(p.practisedAt, timeZone)}`}>

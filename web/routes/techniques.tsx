@@ -82,7 +82,7 @@ export default function Techniques() {
             ))}
           </div>
           <IllustrationUpload techniqueId={t.id} name={t.name} />
-          <Form method="post" className="inline-form">
+          <Form method="post" className="inline-form inline-form--text">
             <input type="hidden" name="intent" value="archive" />
             <input type="hidden" name="techniqueId" value={t.id} />
             <button type="submit" className="button button--small button--secondary">
