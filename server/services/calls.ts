@@ -8,7 +8,7 @@ import { type CallAvailability, callAvailability, JOIN_CLOSES_MINUTES_AFTER } fr
 import { DomainError } from "../domain/domain-error";
 import type { AppServices } from "./context";
 import { type IceServer, iceServersFor } from "./ice-servers";
-import { canJoinSession } from "./journey";
+import { canJoinSession, recordSessionCompleted } from "./journey";
 
 export interface CallUser {
   userId: string;
@@ -259,6 +259,8 @@ export async function endCall(services: AppServices, user: CallUser, sessionId: 
       .where("status", "=", "scheduled")
       .execute();
   });
+  // The program moves on (6th session → conclusion due; conclusion → decision pending). Idempotent.
+  await recordSessionCompleted(services, sessionId);
   const lkApi = liveKitConfig(services, false);
   if (lkApi) await deleteSessionRoom(lkApi, sessionId);
   services.logger.info({ event: "call.ended", sessionId }, "session ended");

@@ -17,3 +17,12 @@ export { acceptProposal, plannerQueue, proposeSessionPlan, type QueueEntry, requ
 export { canJoinSession, type InvoiceView, listMyInvoices, listUnpaidInvoices, overrideUnpaidBlock, recordPayment } from "./payments";
 export { type PackageToShip, packagesToShip, recordWelcomePackageShipment } from "./packages";
 export { mySchedule, plannerCalendar, programOverview, type ProgramOverview, type ScheduleEntry } from "./overview";
+export {
+  DECISION_LABEL,
+  planConclusionSession,
+  type PlannedConclusion,
+  recordProgramDecision,
+  type RecordedDecision,
+  recordSessionCompleted,
+  type SessionCompletion,
+} from "./progress";
