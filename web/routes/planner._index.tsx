@@ -123,7 +123,7 @@ export default function PlannerHome() {
                   </td>
                   <td>{q.therapistName}</td>
                   <td>
-                    {STATUS_LABEL[q.status] ?? q.status}, {q.sessionsToPlan} sessions
+                    {STATUS_LABEL[q.status] ?? q.status}, {q.status === "conclusion_due" ? "one free 30-minute session" : `${q.sessionsToPlan} sessions`}
                     {q.changeRequest ? (
                       <>
                         <br />
@@ -135,7 +135,7 @@ export default function PlannerHome() {
                     {q.planDueAt ? formatDateTime(q.planDueAt, user.timeZone) : "—"} {q.overdue ? <span className="badge badge--danger">overdue</span> : null}
                   </td>
                   <td>
-                    <Link to={`/planner/plan/${q.programId}`}>{q.status === "awaiting_plan" ? "Propose dates" : "Revise dates"}</Link>
+                    <Link to={`/planner/plan/${q.programId}`}>{q.status === "conclusion_due" ? "Book the conclusion session" : q.status === "awaiting_plan" ? "Propose dates" : "Revise dates"}</Link>
                   </td>
                 </tr>
               ))}

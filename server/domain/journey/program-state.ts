@@ -314,3 +314,17 @@ export function nextStep(state: ProgramState, context: NextStepContext = {}): Ne
       };
   }
 }
+
+/**
+ * What was agreed at the conclusion session, read back from the state (so it needs no copy of its own):
+ * the track after module 1 tells module 2 or the extension's length; a program closed after a held
+ * conclusion was finished or sent to the clinic. Null while nothing has been decided.
+ */
+export function agreedDecision(state: ProgramState, conclusionHeld: boolean, settings: ProgramSettings = DEFAULT_PROGRAM_SETTINGS): ProgramDecision | null {
+  if (state.track === "module2") return "module2";
+  if (state.track === "extension") return state.sessionsTotal - settings.module1Sessions === settings.shortExtensionSessions ? "extend3" : "extend6";
+  if (!conclusionHeld) return null;
+  if (state.status === "finished") return "finish";
+  if (state.status === "clinic_visit_planned") return "clinic_visit";
+  return null;
+}

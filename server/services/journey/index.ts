@@ -21,6 +21,8 @@ export {
   DECISION_LABEL,
   planConclusionSession,
   type PlannedConclusion,
+  type ProgramAwaitingDecision,
+  programsAwaitingDecision,
   recordProgramDecision,
   type RecordedDecision,
   recordSessionCompleted,

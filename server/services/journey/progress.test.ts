@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../../tests/setup/databases";
 import { endCall } from "../calls";
-import { planConclusionSession, plannerQueue, programOverview, recordProgramDecision, recordSessionCompleted } from "./index";
+import { planConclusionSession, plannerQueue, programOverview, programsAwaitingDecision, recordProgramDecision, recordSessionCompleted } from "./index";
 import { count, createTestbed, seedClinic, type Testbed } from "./test-support";
 
 const DAY = 24 * 60 * 60_000;
@@ -108,6 +108,8 @@ describe.each(databaseKinds)("program progress on %s", (kind) => {
   it("the conclusion's end asks for the decision; only the program's therapist records it", async () => {
     expect(await complete(conclusionId)).toMatchObject({ changed: true, status: "decision_pending" });
     expect(await recordSessionCompleted(bed.services, conclusionId)).toMatchObject({ changed: false, status: "decision_pending" });
+    expect(await programsAwaitingDecision(bed.services, people.therapist)).toEqual([expect.objectContaining({ programId, sessionsCompleted: 6 })]);
+    await expect(programsAwaitingDecision(bed.services, people.patient)).rejects.toMatchObject({ code: "FORBIDDEN" });
 
     await expect(recordProgramDecision(bed.services, people.patient, { programId, decision: "finish" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(recordProgramDecision(bed.services, people.planner, { programId, decision: "finish" })).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -127,7 +129,8 @@ describe.each(databaseKinds)("program progress on %s", (kind) => {
     const again = await recordProgramDecision(bed.services, people.therapist, { programId, decision: "finish" });
     expect(again).toMatchObject({ ok: false, code: "TRANSITION_NOT_ALLOWED" });
     expect((await programRow(programId)).status).toBe("awaiting_plan");
-    expect((await programOverview(bed.services, people.patient))?.nextStep).toContain("module 2");
+    expect(await programOverview(bed.services, people.patient)).toMatchObject({ decision: "module2", nextStep: expect.stringContaining("module 2") });
+    expect(await programsAwaitingDecision(bed.services, people.therapist)).toEqual([]);
   });
 
   it.each([

@@ -208,3 +208,24 @@ export async function recordProgramDecision(services: AppServices, actor: Actor,
   services.logger.info({ event: "program.decision", programId: program.id, decision }, "program decision recorded");
   return ok(result as RecordedDecision);
 }
+
+export interface ProgramAwaitingDecision {
+  programId: string;
+  patientId: string;
+  patientName: string;
+  sessionsCompleted: number;
+}
+
+/** Programs whose conclusion session has been held and whose decision is not recorded: the therapist's own (an admin sees all). */
+export async function programsAwaitingDecision(services: AppServices, actor: Actor): Promise<ProgramAwaitingDecision[]> {
+  requireRole(actor, "therapist", "admin");
+  const rows = await services.db
+    .selectFrom("program as pr")
+    .innerJoin("user as p", "p.id", "pr.patientId")
+    .select(["pr.id", "pr.patientId", "p.name as patientName", "pr.sessionsCompleted"])
+    .where("pr.status", "=", "decision_pending")
+    .$if(actor.role === "therapist", (q) => q.where("pr.therapistId", "=", actor.userId))
+    .orderBy("pr.updatedAt")
+    .execute();
+  return rows.map((r) => ({ programId: r.id, patientId: r.patientId, patientName: r.patientName, sessionsCompleted: r.sessionsCompleted }));
+}
