@@ -4,6 +4,7 @@ import * as m0002 from "./0002-journey";
 import * as m0003 from "./0003-calls";
 import * as m0004 from "./0004-homework";
 import * as m0005 from "./0005-diary";
+import * as m0006 from "./0006-journey-supporting";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0003-calls": m0003,
   "0004-homework": m0004,
   "0005-diary": m0005,
+  "0006-journey-supporting": m0006,
 };

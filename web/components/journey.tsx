@@ -53,7 +53,7 @@ export const DECISION_RESULT: Record<string, string> = {
   extend3: "extend your program by 3 sessions",
   extend6: "extend your program by 6 sessions",
   clinic_visit: "continue with a visit to the clinic",
-  finish: "finish the program; you can book a supporting session at any time",
+  finish: "finish the program; supporting sessions remain available whenever you would like one",
 };
 
 export const WEEKDAY_LABEL = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];

@@ -48,7 +48,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     },
     invoices: invoices
       .filter((i) => i.status !== "void")
-      .map((i) => ({ id: i.id, label: i.kind === "consultation" ? "Consultation" : `Sessions block ${i.block}`, amount: i.amount, status: i.status, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
+      .map((i) => ({ id: i.id, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Sessions block ${i.block}`, amount: i.amount, status: i.status, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
     sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
   };
 }

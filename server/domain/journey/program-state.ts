@@ -296,7 +296,7 @@ export function nextStep(state: ProgramState, context: NextStepContext = {}): Ne
       };
     case "finished":
       return {
-        patient: "Keep practising on your own. You can book a supporting session at any time.",
+        patient: "Keep practising on your own. Whenever you would like a supporting session, ask your therapist or the clinic to book one.",
         therapist: "Program finished. The patient may book supporting sessions.",
         planner: "Nothing to do unless the patient books a supporting session.",
       };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../../tests/setup/databases";
 import { endCall } from "../calls";
+import { scheduleSessionForPatient } from "../therapist-sessions";
 import { planConclusionSession, plannerQueue, programOverview, programsAwaitingDecision, recordProgramDecision, recordSessionCompleted } from "./index";
 import { count, createTestbed, seedClinic, type Testbed } from "./test-support";
 
@@ -147,5 +148,23 @@ describe.each(databaseKinds)("program progress on %s", (kind) => {
     expect(await programRow(made.programId)).toMatchObject({ ...expected, sessionsCompleted: 6 });
     const queued = (await plannerQueue(bed.services, people.planner)).some((q) => q.programId === made.programId);
     expect(queued).toBe(expected.status === "awaiting_plan");
+  });
+
+  it("after finishing, a supporting session is invoiced at its price, belongs to the program and is counted once", async () => {
+    const patient = await bed.addUser("patient", "Patient supporting", "Europe/London");
+    const made = await programInProgress(patient.userId, "decision_pending", false);
+    await bed.db.updateTable("program").set({ sessionsCompleted: 6 }).where("id", "=", made.programId).execute();
+    expect(await recordProgramDecision(bed.services, people.therapist, { programId: made.programId, decision: "finish" })).toMatchObject({ ok: true });
+    const therapist = { userId: people.therapist.userId, role: "therapist", name: "Dr. Teodora Ivanova", timeZone: "Europe/Sofia" };
+    const booked = await scheduleSessionForPatient(bed.services, therapist, { patientId: patient.userId, kind: "supporting", startsAtLocal: "2026-06-01T10:00" });
+    if (!booked.ok) throw new Error(JSON.stringify(booked));
+    const session = await bed.db.selectFrom("clinicalSession").selectAll().where("id", "=", booked.value.sessionId).executeTakeFirstOrThrow();
+    expect(session).toMatchObject({ kind: "supporting", programId: made.programId });
+    const invoices = await bed.db.selectFrom("invoice").selectAll().where("sessionId", "=", session.id).execute();
+    expect(invoices).toEqual([expect.objectContaining({ kind: "supporting", amountCents: 31_500, status: "unpaid" })]);
+    expect(await complete(session.id)).toMatchObject({ changed: true, status: "finished" });
+    expect(await recordSessionCompleted(bed.services, session.id)).toMatchObject({ changed: false });
+    expect((await programRow(made.programId)).supportingSessionsCompleted).toBe(1);
+    expect((await programOverview(bed.services, patient))?.nextStep).toContain("supporting session");
   });
 });

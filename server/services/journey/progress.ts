@@ -32,7 +32,7 @@ export interface SessionCompletion {
 /**
  * Applies a held session to its program: a program session counts towards the track (the 6th of module 1
  * makes the conclusion due; the last of module 2 or an extension finishes the program), a conclusion
- * session asks for the decision. Idempotent: a second call for the same session changes nothing. Called
+ * session asks for the decision, a supporting session after the end is counted. Idempotent: a second call for the same session changes nothing. Called
  * by the system when a call ends, so it takes no actor.
  */
 export async function recordSessionCompleted(services: AppServices, sessionId: string): Promise<SessionCompletion> {
@@ -65,13 +65,26 @@ export async function recordSessionCompleted(services: AppServices, sessionId: s
         counted = transition(counted, { type: "session_completed", sessionNumber: counted.sessionsCompleted + 1 }, settings);
       }
       if (counted !== state) next = counted;
+    } else if (session.kind === "supporting") {
+      const held = await trx
+        .selectFrom("clinicalSession")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("programId", "=", program.id)
+        .where("kind", "=", "supporting")
+        .where("status", "=", "completed")
+        .executeTakeFirstOrThrow();
+      let counted = state;
+      while (counted.supportingSessionsCompleted < Number(held.n) && ALLOWED_EVENTS[counted.status].includes("supporting_session_completed")) {
+        counted = transition(counted, { type: "supporting_session_completed" }, settings);
+      }
+      if (counted !== state) next = counted;
     } else if (session.kind === "conclusion" && state.status === "conclusion_planned") {
       next = transition(state, { type: "conclusion_completed" }, settings);
     }
     if (!next) return unchanged;
     await trx
       .updateTable("program")
-      .set({ status: next.status, sessionsCompleted: next.sessionsCompleted, updatedAt: now })
+      .set({ status: next.status, sessionsCompleted: next.sessionsCompleted, supportingSessionsCompleted: next.supportingSessionsCompleted, updatedAt: now })
       .where("id", "=", program.id)
       .execute();
     services.logger.info({ event: "program.session_counted", programId: program.id, sessionId, status: next.status }, "program advanced");
