@@ -50,6 +50,15 @@ export interface ProgramState {
 export type ConsultationOutcome = "enrol" | "not_suitable" | "clinic_visit";
 export type ProgramDecision = "module2" | "extend3" | "extend6" | "clinic_visit" | "finish";
 
+/** The choices after the conclusion session, as the therapist reads them. */
+export const DECISION_LABEL: Record<ProgramDecision, string> = {
+  module2: "Continue with module 2 (6 sessions)",
+  extend3: "Extend by 3 sessions",
+  extend6: "Extend by 6 sessions",
+  clinic_visit: "Continue with a clinic visit",
+  finish: "Finish the program",
+};
+
 export type ProgramEvent =
   | { type: "consultation_completed" }
   | { type: "consultation_outcome"; outcome: ConsultationOutcome }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { isExclusionViolation } from "../../../db/client";
 import { assertSlotBookable } from "../../domain/journey/availability";
 import { DomainError, isDomainError } from "../../domain/journey/domain-error";
-import { ALLOWED_EVENTS, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
+import { ALLOWED_EVENTS, DECISION_LABEL, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
 import { planProposalDueAt } from "../../domain/journey/working-days";
 import type { Actor, AppServices } from "../context";
 import { failure, idField, instantField, type JourneyResult, noticeMessage, notFound, ok, parseInput, refusalsAsResults, requireRole, SCHEDULING_ROLES } from "./common";
@@ -18,6 +18,8 @@ import { loadAvailability } from "./availability";
 import { enqueueSessionMail, scheduleSessionReminders } from "./notifications";
 import { programState } from "./planning";
 import { loadJourneySettings, programSettingsOf } from "./settings";
+
+export { DECISION_LABEL };
 
 const MINUTE_MS = 60_000;
 
@@ -162,14 +164,6 @@ export async function planConclusionSession(services: AppServices, actor: Actor,
   if ("ok" in result && result.ok === false) return result;
   return ok(result as PlannedConclusion);
 }
-
-export const DECISION_LABEL: Record<ProgramDecision, string> = {
-  module2: "Continue with module 2 (6 sessions)",
-  extend3: "Extend by 3 sessions",
-  extend6: "Extend by 6 sessions",
-  clinic_visit: "Continue with a clinic visit",
-  finish: "Finish the program",
-};
 
 const decisionSchema = z.object({
   programId: idField("Choose the program"),
