@@ -242,7 +242,11 @@ export async function recordCallLeft(services: AppServices, sessionId: string, c
 export async function endCall(services: AppServices, user: CallUser, sessionId: string): Promise<{ endedAt: Date }> {
   const ctx = await getCallContext(services, user, sessionId);
   if (ctx.myRole !== "therapist") throw new DomainError("FORBIDDEN", "Only the session's therapist can end the session.");
-  if (ctx.availability.state === "ended") return { endedAt: ctx.availability.endedAt };
+  if (ctx.availability.state === "ended") {
+    // Idempotent: a repeated end also repairs a program step that failed after the first one.
+    await recordSessionCompleted(services, sessionId);
+    return { endedAt: ctx.availability.endedAt };
+  }
   assertOpen(ctx);
   const now = services.now();
   await services.db.transaction().execute(async (trx) => {

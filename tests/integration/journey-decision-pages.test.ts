@@ -77,6 +77,7 @@ describe.each(databaseKinds)("conclusion and decision pages on %s", (kind) => {
     const home = await pageText(await clients.therapist.request("/therapist"));
     expect(home).toContain("Decisions after the conclusion session");
     expect(home).toContain("What did you agree with Paula Patient?");
+    expect(home).toContain("Record the decision: module 2, 3 or 6 more sessions, clinic visit, or finish.");
 
     const empty = await clients.therapist.request("/therapist", { method: "POST", form: { intent: "decision", programId } });
     expect(await pageText(empty)).toContain("Choose what happens next");

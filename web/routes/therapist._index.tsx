@@ -4,9 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
 import { DECISION_LABEL } from "../../server/domain/journey/program-state";
-import { consultationsAwaitingOutcome, programsAwaitingDecision, recordProgramDecision } from "../../server/services/journey";
+import { consultationsAwaitingOutcome, programsAwaitingDecision, recordProgramDecision, therapistPrograms } from "../../server/services/journey";
 import { listMyPatients, scheduleSessionForPatient } from "../../server/services/therapist-sessions";
 import { FormError } from "../components/field";
+import { STATUS_LABEL } from "../components/journey";
 import { actorOf, answering } from "../components/journey.server";
 import { formFields } from "../components/form-data.server";
 import { SessionList } from "../components/session-list";
@@ -17,11 +18,12 @@ export const meta: MetaFunction = () => [{ title: "My patients · Facial palsy r
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
-  const [sessions, patients, awaitingOutcome, awaitingDecision] = await Promise.all([
+  const [sessions, patients, awaitingOutcome, awaitingDecision, programs] = await Promise.all([
     listMySessions(context.services, { userId: id, role }),
     listMyPatients(context.services, id),
     consultationsAwaitingOutcome(context.services, actorOf(context)),
     programsAwaitingDecision(context.services, actorOf(context)),
+    therapistPrograms(context.services, actorOf(context)),
   ]);
   return {
     user: { name, role, timeZone },
@@ -29,6 +31,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     patients: patients.map((p) => ({ id: p.id, name: p.name })),
     awaitingOutcome: awaitingOutcome.length,
     awaitingDecision,
+    programs,
   };
 }
 
@@ -46,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TherapistHome() {
-  const { user, sessions, patients, awaitingOutcome, awaitingDecision } = useLoaderData<typeof loader>();
+  const { user, sessions, patients, awaitingOutcome, awaitingDecision, programs } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = (data?.intent === "schedule" ? data.fieldErrors : {}) as Record<string, string>;
@@ -109,6 +112,22 @@ export default function TherapistHome() {
             <Link to="/therapist/availability">Your working hours, holidays and extra hours</Link>
           </p>
         </section>
+        {programs.length > 0 ? (
+          <section className="card" aria-labelledby="programs-title">
+            <h2 id="programs-title">Programs</h2>
+            <ul className="plain-list">
+              {programs.map((p) => (
+                <li key={p.programId} data-testid="program-row">
+                  <strong>{p.patientName}</strong> <span className="badge">{STATUS_LABEL[p.status] ?? p.status}</span>{" "}
+                  <span className="muted">
+                    {p.sessionsCompleted} of {p.sessionsTotal} sessions held.
+                  </span>{" "}
+                  {p.nextStep}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <section className="card" aria-labelledby="sessions">
           <h2 id="sessions">Your sessions</h2>
           <SessionList sessions={sessions} timeZone={user.timeZone} empty="No session planned." />

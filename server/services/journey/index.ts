@@ -27,4 +27,6 @@ export {
   type RecordedDecision,
   recordSessionCompleted,
   type SessionCompletion,
+  type TherapistProgram,
+  therapistPrograms,
 } from "./progress";

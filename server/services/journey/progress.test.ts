@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../../tests/setup/databases";
 import { endCall } from "../calls";
 import { scheduleSessionForPatient } from "../therapist-sessions";
-import { planConclusionSession, plannerQueue, programOverview, programsAwaitingDecision, recordProgramDecision, recordSessionCompleted } from "./index";
+import { planConclusionSession, plannerQueue, programOverview, programsAwaitingDecision, recordProgramDecision, recordSessionCompleted, therapistPrograms } from "./index";
 import { count, createTestbed, seedClinic, type Testbed } from "./test-support";
 
 const DAY = 24 * 60 * 60_000;
@@ -111,6 +111,10 @@ describe.each(databaseKinds)("program progress on %s", (kind) => {
     expect(await recordSessionCompleted(bed.services, conclusionId)).toMatchObject({ changed: false, status: "decision_pending" });
     expect(await programsAwaitingDecision(bed.services, people.therapist)).toEqual([expect.objectContaining({ programId, sessionsCompleted: 6 })]);
     await expect(programsAwaitingDecision(bed.services, people.patient)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await therapistPrograms(bed.services, people.therapist)).toEqual([
+      expect.objectContaining({ programId, status: "decision_pending", nextStep: expect.stringContaining("Record the decision") }),
+    ]);
+    await expect(therapistPrograms(bed.services, people.planner)).rejects.toMatchObject({ code: "FORBIDDEN" });
 
     await expect(recordProgramDecision(bed.services, people.patient, { programId, decision: "finish" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(recordProgramDecision(bed.services, people.planner, { programId, decision: "finish" })).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { isExclusionViolation } from "../../../db/client";
 import { assertSlotBookable } from "../../domain/journey/availability";
 import { DomainError, isDomainError } from "../../domain/journey/domain-error";
-import { ALLOWED_EVENTS, DECISION_LABEL, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
+import { ALLOWED_EVENTS, DECISION_LABEL, FINAL_STATUSES, nextStep, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
 import { planProposalDueAt } from "../../domain/journey/working-days";
 import type { Actor, AppServices } from "../context";
 import { failure, idField, instantField, type JourneyResult, noticeMessage, notFound, ok, parseInput, refusalsAsResults, requireRole, SCHEDULING_ROLES } from "./common";
@@ -235,4 +235,42 @@ export async function programsAwaitingDecision(services: AppServices, actor: Act
     .orderBy("pr.updatedAt")
     .execute();
   return rows.map((r) => ({ programId: r.id, patientId: r.patientId, patientName: r.patientName, sessionsCompleted: r.sessionsCompleted }));
+}
+
+export interface TherapistProgram {
+  programId: string;
+  patientId: string;
+  patientName: string;
+  status: ProgramStatus;
+  sessionsCompleted: number;
+  sessionsTotal: number;
+  /** What the therapist should do next, in plain words. */
+  nextStep: string;
+}
+
+/** The therapist's own programs with their state and the therapist's next step, live ones first. */
+export async function therapistPrograms(services: AppServices, actor: Actor): Promise<TherapistProgram[]> {
+  requireRole(actor, "therapist");
+  const rows = await services.db
+    .selectFrom("program as pr")
+    .innerJoin("user as p", "p.id", "pr.patientId")
+    .selectAll("pr")
+    .select("p.name as patientName")
+    .where("pr.therapistId", "=", actor.userId)
+    .orderBy("pr.updatedAt", "desc")
+    .execute();
+  return rows
+    .map((r) => {
+      const state = programState(r);
+      return {
+        programId: r.id,
+        patientId: r.patientId,
+        patientName: r.patientName,
+        status: state.status,
+        sessionsCompleted: state.sessionsCompleted,
+        sessionsTotal: state.sessionsTotal,
+        nextStep: nextStep(state).therapist,
+      };
+    })
+    .sort((a, b) => Number(FINAL_STATUSES.includes(a.status)) - Number(FINAL_STATUSES.includes(b.status)));
 }
