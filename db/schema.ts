@@ -218,7 +218,7 @@ export type InvoiceStatus = "unpaid" | "paid" | "void";
 export interface InvoiceTable {
   id: Generated<string>;
   patientId: string;
-  kind: "consultation" | "block";
+  kind: "consultation" | "block" | "supporting";
   sessionId: string | null;
   programId: string | null;
   block: number | null;

@@ -5,6 +5,7 @@ import * as m0003 from "./0003-calls";
 import * as m0004 from "./0004-homework";
 import * as m0005 from "./0005-diary";
 import * as m0006 from "./0006-trust";
+import * as m0007 from "./0007-journey-supporting";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0004-homework": m0004,
   "0005-diary": m0005,
   "0006-trust": m0006,
+  "0007-journey-supporting": m0007,
 };

@@ -10,7 +10,7 @@ import { audit } from "./audit";
 import type { AppServices } from "./context";
 import { scheduleHomeworkEmail } from "./homework/homework";
 import { type IceServer, iceServersFor } from "./ice-servers";
-import { canJoinSession } from "./journey";
+import { canJoinSession, recordSessionCompleted } from "./journey";
 
 export interface CallUser {
   userId: string;
@@ -244,7 +244,11 @@ export async function recordCallLeft(services: AppServices, sessionId: string, c
 export async function endCall(services: AppServices, user: CallUser, sessionId: string): Promise<{ endedAt: Date }> {
   const ctx = await getCallContext(services, user, sessionId);
   if (ctx.myRole !== "therapist") throw new DomainError("FORBIDDEN", "Only the session's therapist can end the session.");
-  if (ctx.availability.state === "ended") return { endedAt: ctx.availability.endedAt };
+  if (ctx.availability.state === "ended") {
+    // Idempotent: a repeated end also repairs a program step that failed after the first one.
+    await recordSessionCompleted(services, sessionId);
+    return { endedAt: ctx.availability.endedAt };
+  }
   assertOpen(ctx);
   const now = services.now();
   await services.db.transaction().execute(async (trx) => {
@@ -258,6 +262,8 @@ export async function endCall(services: AppServices, user: CallUser, sessionId: 
     // The homework set during the call goes to the patient by e-mail (job queue, at most once).
     await scheduleHomeworkEmail(services, sessionId, trx);
   });
+  // The program moves on (6th session → conclusion due; conclusion → decision pending). Idempotent.
+  await recordSessionCompleted(services, sessionId);
   const lkApi = liveKitConfig(services, false);
   if (lkApi) await deleteSessionRoom(lkApi, sessionId);
   services.logger.info({ event: "call.ended", sessionId }, "session ended");

@@ -7,6 +7,7 @@ import { DomainError } from "../domain/domain-error";
 import { sessionBookedEmail } from "../mail/journey-templates";
 import { fieldErrorsOf, type FormResult } from "./accounts";
 import type { AppServices } from "./context";
+import { loadJourneySettings } from "./journey/settings";
 
 /** Patients a therapist works with: anyone with a session or a program with them. */
 export async function listMyPatients(services: AppServices, therapistId: string) {
@@ -52,14 +53,37 @@ export async function scheduleSessionForPatient(
   const startsAt = local.toUTC().toJSDate();
   if (startsAt.getTime() < services.now().getTime() - 5 * 60_000) return { ok: false, status: 422, fieldErrors: { startsAtLocal: "Choose a time in the future" } };
   const endsAt = new Date(startsAt.getTime() + SESSION_MINUTES[kind] * 60_000);
+  // A supporting session belongs to the patient's finished program with this therapist (if any), and is
+  // invoiced on its own at the supporting-session price.
+  const settings = kind === "supporting" ? await loadJourneySettings(services.db) : null;
+  const finished =
+    kind === "supporting"
+      ? await services.db
+          .selectFrom("program")
+          .select("id")
+          .where("patientId", "=", patientId)
+          .where("therapistId", "=", therapist.userId)
+          .where("status", "=", "finished")
+          .orderBy("updatedAt", "desc")
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
   let sessionId: string;
   try {
-    const row = await services.db
-      .insertInto("clinicalSession")
-      .values({ kind, therapistId: therapist.userId, patientId, programId: null, sequence: null, startsAt, endsAt, cancelledAt: null, cancelReason: null, createdBy: therapist.userId, updatedAt: services.now() })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    sessionId = row.id;
+    sessionId = await services.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto("clinicalSession")
+        .values({ kind, therapistId: therapist.userId, patientId, programId: finished?.id ?? null, sequence: null, startsAt, endsAt, cancelledAt: null, cancelReason: null, createdBy: therapist.userId, updatedAt: services.now() })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      if (settings) {
+        await trx
+          .insertInto("invoice")
+          .values({ patientId, kind: "supporting", sessionId: row.id, programId: null, block: null, amountCents: settings.supportingSessionPriceCents, currency: settings.currency, dueAt: startsAt })
+          .execute();
+      }
+      return row.id;
+    });
   } catch (error) {
     if (isExclusionViolation(error)) return { ok: false, status: 409, fieldErrors: { startsAtLocal: "You or the patient already have a session at this time" } };
     throw error;

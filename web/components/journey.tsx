@@ -47,6 +47,15 @@ export const STATUS_LABEL: Record<string, string> = {
   cancelled: "Cancelled",
 };
 
+/** What was agreed at the conclusion session, as the patient reads it. */
+export const DECISION_RESULT: Record<string, string> = {
+  module2: "continue with module 2 (6 more sessions)",
+  extend3: "extend your program by 3 sessions",
+  extend6: "extend your program by 6 sessions",
+  clinic_visit: "continue with a visit to the clinic",
+  finish: "finish the program; supporting sessions remain available whenever you would like one",
+};
+
 export const WEEKDAY_LABEL = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /** A calendar date (YYYY-MM-DD) as people read it; no zone involved. */

@@ -6,7 +6,7 @@ import { myDiaryStatus } from "../../server/services/diary";
 import { getEligibility, getIntake, listMyInvoices, programOverview } from "../../server/services/journey";
 import { DueNotice } from "../components/diary/due-notice";
 import { formatDateTime } from "../components/format-time";
-import { EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
+import { DECISION_RESULT, EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
 import { actorOf, answering } from "../components/journey.server";
 import { SessionList } from "../components/session-list";
 import { WhoAmI } from "../components/who-am-i";
@@ -39,6 +39,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     program: program && {
       status: program.status,
       nextStep: program.nextStep,
+      decision: program.decision,
       therapistName: program.therapistName,
       sessionsCompleted: program.sessionsCompleted,
       sessionsTotal: program.sessionsTotal,
@@ -47,7 +48,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     },
     invoices: invoices
       .filter((i) => i.status !== "void")
-      .map((i) => ({ id: i.id, label: i.kind === "consultation" ? "Consultation" : `Sessions block ${i.block}`, amount: i.amount, status: i.status, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
+      .map((i) => ({ id: i.id, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Sessions block ${i.block}`, amount: i.amount, status: i.status, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
     sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
   };
 }
@@ -119,6 +120,11 @@ export default function PatientHome() {
             <p>
               Sessions held: {program.sessionsCompleted} of {program.sessionsTotal}, with {program.therapistName}.
             </p>
+            {program.decision ? (
+              <p data-testid="decision">
+                At your conclusion session you and {program.therapistName} agreed to {DECISION_RESULT[program.decision]}.
+              </p>
+            ) : null}
             <h3>Welcome package</h3>
             {program.welcomePackage ? (
               <p data-testid="welcome-package">

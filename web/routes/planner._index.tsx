@@ -44,7 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     calendar: calendar.ok
       ? calendar.value.sessions.map((s) => ({ id: s.sessionId, kind: s.kind, sequence: s.sequence, status: s.status, therapistName: s.therapistName, patientName: s.patientName, date: s.startsAt.date, startsAt: s.startsAt.utc, endsAt: s.endsAt.utc }))
       : [],
-    unpaid: unpaid.map((i) => ({ id: i.id, patientName: i.patientName, label: i.kind === "consultation" ? "Consultation" : `Block ${i.block}`, amount: i.amount, amountCents: i.amountCents, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
+    unpaid: unpaid.map((i) => ({ id: i.id, patientName: i.patientName, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Block ${i.block}`, amount: i.amount, amountCents: i.amountCents, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
     packages: packages.map((p) => ({ programId: p.programId, patientName: p.patientName, country: p.country, enrolledAt: p.enrolledAt.toISOString() })),
   };
 }
@@ -123,7 +123,7 @@ export default function PlannerHome() {
                   </td>
                   <td>{q.therapistName}</td>
                   <td>
-                    {STATUS_LABEL[q.status] ?? q.status}, {q.sessionsToPlan} sessions
+                    {STATUS_LABEL[q.status] ?? q.status}, {q.status === "conclusion_due" ? "one free 30-minute session" : `${q.sessionsToPlan} sessions`}
                     {q.changeRequest ? (
                       <>
                         <br />
@@ -135,7 +135,7 @@ export default function PlannerHome() {
                     {q.planDueAt ? formatDateTime(q.planDueAt, user.timeZone) : "—"} {q.overdue ? <span className="badge badge--danger">overdue</span> : null}
                   </td>
                   <td>
-                    <Link to={`/planner/plan/${q.programId}`}>{q.status === "awaiting_plan" ? "Propose dates" : "Revise dates"}</Link>
+                    <Link to={`/planner/plan/${q.programId}`}>{q.status === "conclusion_due" ? "Book the conclusion session" : q.status === "awaiting_plan" ? "Propose dates" : "Revise dates"}</Link>
                   </td>
                 </tr>
               ))}

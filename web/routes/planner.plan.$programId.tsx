@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
-import { loadJourneySettings, plannerQueue, programOverview, proposeSessionPlan, sendProposal } from "../../server/services/journey";
+import { loadJourneySettings, planConclusionSession, plannerQueue, programOverview, proposeSessionPlan, sendProposal } from "../../server/services/journey";
 import { FormError } from "../components/field";
 import { formatDateTime } from "../components/format-time";
 import { ErrorText, STATUS_LABEL } from "../components/journey";
@@ -41,6 +41,12 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     planOverdue: program.planOverdue,
     suggestionError: suggestion && !suggestion.ok ? (suggestion.formError ?? Object.values(suggestion.fieldErrors)[0]) : null,
     sessionMinutes: settings.sessionMinutes,
+    conclusionMinutes: settings.conclusionMinutes,
+    conclusionDue: program.status === "conclusion_due",
+    conclusion: (() => {
+      const held = program.sessions.find((s) => s.kind === "conclusion" && s.status !== "cancelled");
+      return held ? held.startsAt.utc : null;
+    })(),
     minDays: settings.minDaysBetweenSessions,
     maxDays: settings.maxDaysBetweenSessions,
     dates: dates.map((d) => ({ ...d, local: localInputValue(d.startsAt, timeZone) })),
@@ -50,6 +56,13 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const fields = (await formObject(request)) as Record<string, string>;
   const timeZone = context.session!.user.timeZone;
+  if (fields.intent === "conclusion") {
+    const instant = instantFromLocalInput(fields.startsAt, timeZone);
+    if (!instant) return { fieldErrors: { startsAt: "Enter a date and time" } as Record<string, string>, formError: "Please correct the date marked below. Nothing was booked.", values: fields };
+    const booked = await answering(() => planConclusionSession(context.services, actorOf(context), { programId: params.programId, startsAt: instant.toISOString() }));
+    if (!booked.ok) return { fieldErrors: booked.fieldErrors, formError: booked.formError ?? "Please correct the date marked below. Nothing was booked.", values: fields };
+    return redirect(`/planner/plan/${params.programId}?booked=1`);
+  }
   const count = Number.parseInt(fields.count ?? "0", 10);
   const fieldErrors: Record<string, string> = {};
   const sessions: { startsAt: string; reason?: string }[] = [];
@@ -93,7 +106,39 @@ export default function PlanEditor() {
           The patient asked for other dates: “{data.changeRequest}”
         </div>
       ) : null}
-      {!data.planning ? (
+      {search.get("booked") && data.conclusion ? (
+        <div className="alert alert--ok" role="status">
+          The conclusion session is booked for {formatDateTime(data.conclusion, data.timeZone)}; the patient and the therapist receive an invitation.
+        </div>
+      ) : null}
+      {data.conclusionDue ? (
+        <>
+          <p>
+            Module 1 is complete. Book the complimentary {data.conclusionMinutes}-minute conclusion session (free of charge) in the therapist's working hours. Times are in your zone,{" "}
+            {data.timeZone}
+            {data.patientTimeZone ? `; the patient lives in ${data.patientTimeZone}` : ""}.
+          </p>
+          <FormError message={result?.formError} />
+          <Form method="post" noValidate className="card">
+            <input type="hidden" name="intent" value="conclusion" />
+            <div className="field">
+              <label htmlFor="conclusion-start">Conclusion session date and time ({data.timeZone})</label>
+              <input
+                id="conclusion-start"
+                name="startsAt"
+                type="datetime-local"
+                defaultValue={values?.startsAt ?? ""}
+                aria-invalid={errors.startsAt ? true : undefined}
+                aria-describedby={errors.startsAt ? "conclusion-start-error" : undefined}
+              />
+              <ErrorText id="conclusion-start" error={errors.startsAt} />
+            </div>
+            <button type="submit" className="button" disabled={busy}>
+              Book the conclusion session
+            </button>
+          </Form>
+        </>
+      ) : !data.planning ? (
         <p>This program is not waiting for dates.</p>
       ) : data.dates.length === 0 ? (
         <FormError message={data.suggestionError ?? "No dates could be suggested."} />

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  agreedDecision,
   ALLOWED_EVENTS,
   canBookSupportingSession,
   canTransition,
@@ -268,5 +269,20 @@ describe("nextStep", () => {
   it("offers supporting sessions once finished", () => {
     expect(nextStep(SAMPLE.finished).patient).toMatch(/supporting session/);
     expect(nextStep(SAMPLE.conclusion_due).planner).toMatch(/30-minute conclusion/);
+  });
+});
+
+describe("agreedDecision", () => {
+  it("reads each decision back from the state it leads to", () => {
+    for (const decision of ["module2", "extend3", "extend6", "clinic_visit", "finish"] as const) {
+      const after = run([...toConclusion, { type: "decision", decision }]);
+      expect(agreedDecision(after, true)).toBe(decision);
+    }
+  });
+
+  it("is null before the decision, and for a clinic visit decided at the consultation", () => {
+    expect(agreedDecision(run(toConclusion), true)).toBeNull();
+    expect(agreedDecision(state("module1_in_progress"), false)).toBeNull();
+    expect(agreedDecision(state("clinic_visit_planned"), false)).toBeNull();
   });
 });

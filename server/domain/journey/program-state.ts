@@ -50,6 +50,15 @@ export interface ProgramState {
 export type ConsultationOutcome = "enrol" | "not_suitable" | "clinic_visit";
 export type ProgramDecision = "module2" | "extend3" | "extend6" | "clinic_visit" | "finish";
 
+/** The choices after the conclusion session, as the therapist reads them. */
+export const DECISION_LABEL: Record<ProgramDecision, string> = {
+  module2: "Continue with module 2 (6 sessions)",
+  extend3: "Extend by 3 sessions",
+  extend6: "Extend by 6 sessions",
+  clinic_visit: "Continue with a clinic visit",
+  finish: "Finish the program",
+};
+
 export type ProgramEvent =
   | { type: "consultation_completed" }
   | { type: "consultation_outcome"; outcome: ConsultationOutcome }
@@ -296,7 +305,7 @@ export function nextStep(state: ProgramState, context: NextStepContext = {}): Ne
       };
     case "finished":
       return {
-        patient: "Keep practising on your own. You can book a supporting session at any time.",
+        patient: "Keep practising on your own. Whenever you would like a supporting session, ask your therapist or the clinic to book one.",
         therapist: "Program finished. The patient may book supporting sessions.",
         planner: "Nothing to do unless the patient books a supporting session.",
       };
@@ -313,4 +322,18 @@ export function nextStep(state: ProgramState, context: NextStepContext = {}): Ne
         planner: "Program cancelled; settle any open payments or refunds.",
       };
   }
+}
+
+/**
+ * What was agreed at the conclusion session, read back from the state (so it needs no copy of its own):
+ * the track after module 1 tells module 2 or the extension's length; a program closed after a held
+ * conclusion was finished or sent to the clinic. Null while nothing has been decided.
+ */
+export function agreedDecision(state: ProgramState, conclusionHeld: boolean, settings: ProgramSettings = DEFAULT_PROGRAM_SETTINGS): ProgramDecision | null {
+  if (state.track === "module2") return "module2";
+  if (state.track === "extension") return state.sessionsTotal - settings.module1Sessions === settings.shortExtensionSessions ? "extend3" : "extend6";
+  if (!conclusionHeld) return null;
+  if (state.status === "finished") return "finish";
+  if (state.status === "clinic_visit_planned") return "clinic_visit";
+  return null;
 }

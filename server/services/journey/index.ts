@@ -17,3 +17,16 @@ export { acceptProposal, plannerQueue, proposeSessionPlan, type QueueEntry, requ
 export { canJoinSession, type InvoiceView, listMyInvoices, listUnpaidInvoices, overrideUnpaidBlock, recordPayment } from "./payments";
 export { type PackageToShip, packagesToShip, recordWelcomePackageShipment } from "./packages";
 export { mySchedule, plannerCalendar, programOverview, type ProgramOverview, type ScheduleEntry } from "./overview";
+export {
+  DECISION_LABEL,
+  planConclusionSession,
+  type PlannedConclusion,
+  type ProgramAwaitingDecision,
+  programsAwaitingDecision,
+  recordProgramDecision,
+  type RecordedDecision,
+  recordSessionCompleted,
+  type SessionCompletion,
+  type TherapistProgram,
+  therapistPrograms,
+} from "./progress";

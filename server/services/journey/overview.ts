@@ -5,13 +5,13 @@
  */
 import { z } from "zod";
 import { blockForSession } from "../../domain/journey/billing";
-import { nextStep, type ProgramStatus } from "../../domain/journey/program-state";
+import { agreedDecision, nextStep, type ProgramDecision, type ProgramStatus } from "../../domain/journey/program-state";
 import { formatWhen } from "../../mail/journey-templates";
 import type { Actor, AppServices } from "../context";
 import { assertCanSeePatient, forbidden, instantField, isUuid, type JourneyResult, loadUser, notFound, ok, parseInput, requireRole, SCHEDULING_ROLES, zoned, type ZonedTime } from "./common";
 import { type InvoiceView, listInvoices } from "./payments";
 import { programState } from "./planning";
-import { billingSettingsOf, loadJourneySettings } from "./settings";
+import { billingSettingsOf, loadJourneySettings, programSettingsOf } from "./settings";
 
 export interface ScheduleEntry {
   sessionId: string;
@@ -105,6 +105,8 @@ export interface ProgramOverview {
   planOverdue: boolean;
   /** What the reader should do next, in plain words for their role. */
   nextStep: string;
+  /** What the therapist and patient agreed at the conclusion session; null until then. */
+  decision: ProgramDecision | null;
   sessions: (ScheduleEntry & { block: number | null; blockPaid: boolean | null })[];
   invoices: InvoiceView[];
   openPlan: { planId: string; sessions: { position: number; sequence: number; startsAt: ZonedTime; deviationReason: string | null }[] } | null;
@@ -178,6 +180,7 @@ export async function programOverview(services: AppServices, actor: Actor, input
     planDueAt: program.planDueAt ? zoned(program.planDueAt, viewer.timeZone) : null,
     planOverdue: state.status === "awaiting_plan" && program.planDueAt !== null && program.planDueAt < now,
     nextStep: steps[role],
+    decision: agreedDecision(state, sessions.some((s) => s.kind === "conclusion" && s.status === "completed"), programSettingsOf(settings)),
     sessions: withBlocks,
     invoices,
     openPlan: plan

@@ -16,7 +16,7 @@ export interface InvoiceView {
   id: string;
   patientId: string;
   patientName: string;
-  kind: "consultation" | "block";
+  kind: "consultation" | "block" | "supporting";
   block: number | null;
   amountCents: number;
   currency: string;

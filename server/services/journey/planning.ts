@@ -72,7 +72,7 @@ export interface QueueEntry {
   changeRequest: string | null;
 }
 
-/** Programs waiting for dates (overdue first, then by due date), and those waiting for the patient. */
+/** Programs waiting for dates or a conclusion session (by due date), then those waiting for the patient. */
 export async function plannerQueue(services: AppServices, actor: Actor): Promise<QueueEntry[]> {
   requireRole(actor, ...SCHEDULING_ROLES);
   const viewer = await loadUser(services.db, actor.userId);
@@ -103,7 +103,7 @@ export async function plannerQueue(services: AppServices, actor: Actor): Promise
           .limit(1)
           .as("changeRequest"),
     ])
-    .where("pr.status", "in", ["awaiting_plan", "plan_proposed"])
+    .where("pr.status", "in", ["awaiting_plan", "plan_proposed", "conclusion_due"])
     .execute();
   return rows
     .map((r) => ({
@@ -115,13 +115,15 @@ export async function plannerQueue(services: AppServices, actor: Actor): Promise
       therapistName: r.therapistName,
       status: r.status as ProgramStatus,
       track: r.track,
-      sessionsToPlan: r.sessionsTotal - r.sessionsCompleted,
+      // The conclusion is one complimentary session, planned on its own.
+      sessionsToPlan: r.status === "conclusion_due" ? 1 : r.sessionsTotal - r.sessionsCompleted,
       planDueAt: r.planDueAt ? zoned(r.planDueAt, viewer.timeZone) : null,
       overdue: r.status === "awaiting_plan" && r.planDueAt !== null && r.planDueAt.getTime() < now.getTime(),
       changeRequest: r.status === "awaiting_plan" ? (r.changeRequest ?? null) : null,
     }))
     .sort((a, b) => {
-      if (a.status !== b.status) return a.status === "awaiting_plan" ? -1 : 1;
+      // Waiting for the planner first; proposals waiting for the patient last.
+      if ((a.status === "plan_proposed") !== (b.status === "plan_proposed")) return a.status === "plan_proposed" ? 1 : -1;
       return (a.planDueAt?.utc ?? "").localeCompare(b.planDueAt?.utc ?? "");
     });
 }
