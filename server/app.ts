@@ -89,7 +89,8 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
         workerSrc: ["'self'", "blob:"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
-        formAction: ["'self'"],
+        // Stripe Checkout is reached by a form post's redirect when online payment is on.
+        formAction: ["'self'", ...(env.STRIPE_SECRET_KEY ? ["https://checkout.stripe.com"] : [])],
         frameAncestors: ["'none'"],
       },
       strictTransportSecurity: env.isProduction ? "max-age=31536000; includeSubDomains" : false,

@@ -64,6 +64,8 @@ const schema = z
     TURN_SECRET: optionalString,
     STRIPE_SECRET_KEY: optionalString,
     STRIPE_WEBHOOK_SECRET: optionalString,
+    /** Only to point the Stripe SDK at another API host (a proxy, or the test suite's fake). */
+    STRIPE_API_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
     FACE_MODEL_URL: z.string().default("/models/face_landmarker.task"),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_000_000),
     UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),

@@ -9,10 +9,11 @@ import { adminRoutes } from "./admin";
 import { diaryRoutes } from "./diary";
 import { homeworkRoutes } from "./homework";
 import { livekitRoutes } from "./livekit";
+import { paymentRoutes } from "./payments";
 import { actorOf, type ApiRoute } from "./route-table";
 
 export function apiRouteTable(services: AppServices): ApiRoute[] {
-  return [...accountRoutes(services), ...adminRoutes(services), ...livekitRoutes(services), ...homeworkRoutes(services), ...diaryRoutes(services)];
+  return [...accountRoutes(services), ...adminRoutes(services), ...livekitRoutes(services), ...paymentRoutes(services), ...homeworkRoutes(services), ...diaryRoutes(services)];
 }
 
 const STATUS_BY_CODE: Record<string, 400 | 403 | 404 | 409 | 410 | 422 | 429> = {

@@ -1,9 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { DomainError } from "../../server/domain/domain-error";
+import { formFields } from "../components/form-data.server";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
 import { myDiaryStatus } from "../../server/services/diary";
-import { getEligibility, getIntake, listMyInvoices, programOverview } from "../../server/services/journey";
+import { getEligibility, getIntake, listMyInvoices, programOverview, startInvoiceCheckout, stripeConfigured } from "../../server/services/journey";
 import { DueNotice } from "../components/diary/due-notice";
 import { formatDateTime } from "../components/format-time";
 import { DECISION_RESULT, EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
@@ -13,6 +16,18 @@ import { WhoAmI } from "../components/who-am-i";
 
 export const handle = { access: rolesAccess("patient") };
 export const meta: MetaFunction = () => [{ title: "My program · Facial palsy rehabilitation" }];
+
+/** "Pay online": off to Stripe Checkout; the payment is recorded from Stripe's webhook. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const fields = await formFields(request);
+  try {
+    const { url } = await startInvoiceCheckout(context.services, actorOf(context), fields.invoiceId ?? "");
+    return redirect(url);
+  } catch (error) {
+    if (error instanceof DomainError) throw new Response(error.message, { status: error.code === "NOT_FOUND" ? 404 : 409 });
+    throw error;
+  }
+}
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
@@ -31,6 +46,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const now = services.now().getTime();
   const consultation = sessions.find((s) => s.kind === "consultation" && s.status === "scheduled" && s.endsAt.getTime() > now);
   return {
+    onlinePayment: stripeConfigured(services),
     user: { name, role, timeZone },
     diary: { dueAt: diary.due.dueAt?.toISOString() ?? null, overdue: diary.due.overdue },
     hasIntake: intake !== null,
@@ -151,11 +167,21 @@ export default function PatientHome() {
                   {i.label}: {i.amount}{" "}
                   <span className={i.status === "paid" ? "badge badge--ok" : i.overdue ? "badge badge--danger" : "badge"}>{i.status === "paid" ? "paid" : i.overdue ? "overdue" : "to pay"}</span>
                   {i.status === "unpaid" && i.dueAt ? <span className="muted"> · due {formatDateTime(i.dueAt, user.timeZone)}</span> : null}
+                  {i.status === "unpaid" && data.onlinePayment ? (
+                    <Form method="post" className="inline-form inline-form--text">
+                      <input type="hidden" name="invoiceId" value={i.id} />
+                      <button type="submit" className="link-button">
+                        Pay online
+                      </button>
+                    </Form>
+                  ) : null}
                 </li>
               ))}
             </ul>
           )}
-          {invoices.some((i) => i.status === "unpaid") ? <p className="muted">Please pay by bank transfer; the planning desk records your payment.</p> : null}
+          {invoices.some((i) => i.status === "unpaid") ? (
+            <p className="muted">{data.onlinePayment ? "Pay online by card, or by bank transfer (the planning desk records it)." : "Please pay by bank transfer; the planning desk records your payment."}</p>
+          ) : null}
         </section>
         <section className="card" aria-labelledby="homework">
           <h2 id="homework">Homework</h2>

@@ -30,3 +30,4 @@ export {
   type TherapistProgram,
   therapistPrograms,
 } from "./progress";
+export { receiveStripeWebhook, startInvoiceCheckout, stripeConfigured } from "./online-payment";
