@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import type { Role } from "../../db/schema";
 import type { AppServices } from "./context";
+import { insertCredentialUser } from "./credential-users";
 import { seedDemoCatalogue } from "./homework/catalogue";
 
 export const DEMO_PASSWORD = "demo-clinic-2026";
@@ -41,29 +41,7 @@ export async function seedDemo(services: AppServices): Promise<void> {
     for (const demo of DEMO_USERS) {
       const exists = await trx.selectFrom("user").select("id").where("email", "=", demo.email).executeTakeFirst();
       if (exists) continue;
-      const id = randomBytes(16).toString("hex");
-      await trx
-        .insertInto("user")
-        .values({ id, name: demo.name, email: demo.email, emailVerified: true, image: null, role: demo.role, timeZone: demo.timeZone, createdAt: now, updatedAt: now })
-        .execute();
-      await trx
-        .insertInto("account")
-        .values({
-          id: randomBytes(16).toString("hex"),
-          userId: id,
-          accountId: id,
-          providerId: "credential",
-          password: hash,
-          accessToken: null,
-          refreshToken: null,
-          idToken: null,
-          accessTokenExpiresAt: null,
-          refreshTokenExpiresAt: null,
-          scope: null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .execute();
+      await insertCredentialUser(trx, { name: demo.name, email: demo.email, role: demo.role, timeZone: demo.timeZone, passwordHash: hash, now });
     }
     // Every therapist works Monday–Friday 09:00–17:00 in their own zone and offers consultations, so a
     // fresh install can book at once (the therapist or the planning desk changes it at /therapist/availability).

@@ -6,6 +6,7 @@ import { DomainError } from "../domain/domain-error";
 import { staffInvitationEmail } from "../mail/templates";
 import { callAuth, cookiesOf, fieldErrorsOf, type FormResult } from "./accounts";
 import { audit } from "./audit";
+import { insertCredentialUser } from "./credential-users";
 import type { Actor, AppServices } from "./context";
 
 export const INVITATION_VALID_DAYS = 7;
@@ -82,30 +83,7 @@ export async function acceptInvitation(services: AppServices, token: string, inp
       .returning("id")
       .executeTakeFirst();
     if (!claimed) throw new DomainError("INVITATION_USED", "This invitation was already used");
-    const userId = randomBytes(16).toString("hex");
-    const now = services.now();
-    await trx
-      .insertInto("user")
-      .values({ id: userId, name: invitation.name, email: invitation.email, emailVerified: true, image: null, role: invitation.role, createdAt: now, updatedAt: now })
-      .execute();
-    await trx
-      .insertInto("account")
-      .values({
-        id: randomBytes(16).toString("hex"),
-        userId,
-        accountId: userId,
-        providerId: "credential",
-        password: passwordHash,
-        accessToken: null,
-        refreshToken: null,
-        idToken: null,
-        accessTokenExpiresAt: null,
-        refreshTokenExpiresAt: null,
-        scope: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
+    await insertCredentialUser(trx, { name: invitation.name, email: invitation.email, role: invitation.role, passwordHash, now: services.now() });
   });
   await audit(services, { action: "staff.invitation_accepted", recordType: "staff_invitation", recordId: invitation.id, ip: clientIp });
   const response = await callAuth(services, "/sign-in/email", { email: invitation.email, password: parsed.data.password }, clientIp);
