@@ -379,3 +379,26 @@ export async function listMySessions(services: AppServices, user: CallUser): Pro
     .limit(50)
     .execute();
 }
+
+/** The planning desk's view of recently held sessions: who attended and for how long. */
+export async function recentAttendance(services: AppServices, user: CallUser, days = 14) {
+  if (user.role !== "planner" && user.role !== "admin") throw new DomainError("FORBIDDEN", "Attendance overviews are for the planning desk.");
+  const since = new Date(services.now().getTime() - days * 86_400_000);
+  const sessions = await services.db
+    .selectFrom("clinicalSession as s")
+    .innerJoin("sessionCall as c", "c.sessionId", "s.id")
+    .innerJoin("user as t", "t.id", "s.therapistId")
+    .innerJoin("user as p", "p.id", "s.patientId")
+    .select(["s.id", "s.kind", "s.startsAt", "t.name as therapistName", "p.name as patientName"])
+    .where("c.startedAt", "is not", null)
+    .where("s.startsAt", ">=", since)
+    .orderBy("s.startsAt", "desc")
+    .limit(30)
+    .execute();
+  const out = [];
+  for (const session of sessions) {
+    const summary = await getAttendance(services, user, session.id);
+    out.push({ ...session, actualMinutes: summary.actualMinutes, endedAt: summary.endedAt, participants: summary.rows.length });
+  }
+  return out;
+}

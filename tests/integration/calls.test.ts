@@ -140,6 +140,11 @@ describe.each(databaseKinds)("live sessions on %s (peer-to-peer)", (kind) => {
     const page = await (await clients.therapist.request(`/sessions/${id}`)).text();
     expect(page).toContain("Attendance");
     expect(page).toContain("Actual duration");
+    // The planning desk sees the same attendance on its home page.
+    const planner = await (await clients.planner.request("/planner")).text();
+    expect(planner).toContain("Attendance of recent sessions");
+    expect(planner).toMatch(/<td>Dr\. Teodora Ivanova<\/td><td>Paula Patient<\/td><td>\d+ min<\/td>/);
+    expect((await clients.patient.request("/planner")).status).toBe(403);
   });
 });
 

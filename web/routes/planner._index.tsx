@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { recentAttendance } from "../../server/services/calls";
 import { rolesAccess } from "../../server/access/access";
 import { addCalendarDays } from "../../server/domain/journey/calendar-date";
 import { startOfLocalDay, todayIn } from "../../server/domain/journey/zoned-time";
@@ -24,13 +25,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const firstDay = addCalendarDays(todayIn(timeZone, services.now()), week * 7);
   const from = startOfLocalDay(firstDay, timeZone);
   const to = startOfLocalDay(addCalendarDays(firstDay, 7), timeZone);
-  const [staff, queue, calendar, unpaid, packages] = await answering(() =>
+  const [staff, queue, calendar, unpaid, packages, attendance] = await answering(() =>
     Promise.all([
       listStaff(services, actor),
       plannerQueue(services, actor),
       plannerCalendar(services, actor, { from: from.toISOString(), to: to.toISOString(), therapistId: therapistId || undefined }),
       listUnpaidInvoices(services, actor),
       packagesToShip(services, actor),
+      recentAttendance(services, { userId: actor.userId, role: actor.role }),
     ]),
   );
   return {
@@ -46,6 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       : [],
     unpaid: unpaid.map((i) => ({ id: i.id, patientName: i.patientName, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Block ${i.block}`, amount: i.amount, amountCents: i.amountCents, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
     packages: packages.map((p) => ({ programId: p.programId, patientName: p.patientName, country: p.country, enrolledAt: p.enrolledAt.toISOString() })),
+    attendance: attendance.map((a) => ({ id: a.id, kind: a.kind, startsAt: a.startsAt.toISOString(), therapistName: a.therapistName, patientName: a.patientName, actualMinutes: a.actualMinutes, ended: Boolean(a.endedAt) })),
   };
 }
 
@@ -248,6 +251,33 @@ export default function PlannerHome() {
             </details>
           );
         })}
+      </section>
+      <section className="card" aria-labelledby="attendance-title">
+        <h2 id="attendance-title">Attendance of recent sessions</h2>
+        {data.attendance.length === 0 ? (
+          <p className="muted">No session held in the last two weeks.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Session</th>
+                <th scope="col">Therapist</th>
+                <th scope="col">Patient</th>
+                <th scope="col">Actual duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.attendance.map((a) => (
+                <tr key={a.id}>
+                  <td>{formatDateTime(a.startsAt, user.timeZone)}</td>
+                  <td>{a.therapistName}</td>
+                  <td>{a.patientName}</td>
+                  <td>{a.actualMinutes === null ? "—" : `${a.actualMinutes} min`}{a.ended ? "" : " (in progress)"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
     </>
   );
