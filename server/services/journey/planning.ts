@@ -16,7 +16,8 @@ import { type ProgramState, type ProgramStatus, transition, type Track } from ".
 import { proposeSessionPlan as planSessionDates, sessionStartField, validateProposal } from "../../domain/journey/session-intervals";
 import { addWorkingDays } from "../../domain/journey/working-days";
 import { todayIn } from "../../domain/journey/zoned-time";
-import type { Program } from "../../../db/schema";
+import type { Transaction } from "kysely";
+import type { Database, Program } from "../../../db/schema";
 import type { Actor, AppServices } from "../context";
 import {
   failure,
@@ -354,6 +355,14 @@ export interface AcceptedPlan {
   invoices: { id: string; block: number; amountCents: number; currency: string; dueAt: Date | null }[];
 }
 
+/** Locks the plan's program and checks, inside the transaction, that the plan is still the one on offer. */
+async function lockProgramWithOpenPlan(trx: Transaction<Database>, plan: { id: string; programId: string }) {
+  const program = await trx.selectFrom("program").selectAll().where("id", "=", plan.programId).forUpdate().executeTakeFirstOrThrow();
+  const currentPlan = await trx.selectFrom("sessionPlan").select("status").where("id", "=", plan.id).executeTakeFirstOrThrow();
+  if (currentPlan.status !== "sent") throw new DomainError("PLAN_NOT_OPEN", "These dates are no longer on offer; see the latest proposal");
+  return program;
+}
+
 /**
  * The patient accepts the proposed dates: the sessions are booked (a date taken meanwhile answers
  * SLOT_TAKEN on that session's field and books nothing), the invoices of their blocks are raised, and the
@@ -367,9 +376,7 @@ export async function acceptProposal(services: AppServices, actor: Actor, input:
   const now = services.now();
   const result = await refusalsAsResults(() =>
     services.db.transaction().execute(async (trx) => {
-      const program = await trx.selectFrom("program").selectAll().where("id", "=", plan.programId).forUpdate().executeTakeFirstOrThrow();
-      const currentPlan = await trx.selectFrom("sessionPlan").select("status").where("id", "=", plan.id).executeTakeFirstOrThrow();
-      if (currentPlan.status !== "sent") throw new DomainError("PLAN_NOT_OPEN", "These dates are no longer on offer; see the latest proposal");
+      const program = await lockProgramWithOpenPlan(trx, plan);
       const next = transition(programState(program), { type: "plan_accepted" }, programSettingsOf(settings));
       const items = await trx.selectFrom("sessionPlanItem").selectAll().where("planId", "=", plan.id).orderBy("position").execute();
       for (const item of items) {
@@ -461,9 +468,7 @@ export async function requestProposalChanges(services: AppServices, actor: Actor
   const now = services.now();
   const result = await refusalsAsResults(() =>
     services.db.transaction().execute(async (trx) => {
-      const program = await trx.selectFrom("program").selectAll().where("id", "=", plan.programId).forUpdate().executeTakeFirstOrThrow();
-      const currentPlan = await trx.selectFrom("sessionPlan").select("status").where("id", "=", plan.id).executeTakeFirstOrThrow();
-      if (currentPlan.status !== "sent") throw new DomainError("PLAN_NOT_OPEN", "These dates are no longer on offer; see the latest proposal");
+      const program = await lockProgramWithOpenPlan(trx, plan);
       const next = transition(programState(program), { type: "change_requested" }, programSettingsOf(settings));
       const planDueAt = addWorkingDays(now, settings.planRevisionWorkingDays, settings.clinicTimeZone);
       await trx.updateTable("sessionPlan").set({ status: "changes_requested", respondedAt: now, patientMessage: parsed.data.message }).where("id", "=", plan.id).execute();
