@@ -33,7 +33,32 @@ export interface DataExportTable {
   sizeBytes: number | null;
 }
 
+export interface TwoFactorTable {
+  id: string;
+  secret: string;
+  backupCodes: string;
+  userId: string;
+  verified: Generated<boolean>;
+  failedVerificationCount: Generated<number>;
+  lockedUntil: Timestamp | null;
+}
+
+export type ErasureStatus = "requested" | "cancelled" | "declined" | "confirmed" | "done";
+
+export interface ErasureRequestTable {
+  id: Generated<string>;
+  patientId: string;
+  status: Generated<ErasureStatus>;
+  requestedAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  declineReason: string | null;
+  completedAt: Timestamp | null;
+}
+
 export interface TrustTables {
+  twoFactor: TwoFactorTable;
+  erasureRequest: ErasureRequestTable;
   auditEvent: AuditEventTable;
   loginFailure: LoginFailureTable;
   dataExport: DataExportTable;

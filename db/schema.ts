@@ -21,6 +21,7 @@ export interface UserTable {
   image: string | null;
   role: Generated<Role>;
   timeZone: Generated<string>;
+  twoFactorEnabled: Generated<boolean>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

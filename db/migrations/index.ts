@@ -6,6 +6,7 @@ import * as m0004 from "./0004-homework";
 import * as m0005 from "./0005-diary";
 import * as m0006 from "./0006-trust";
 import * as m0007 from "./0007-journey-supporting";
+import * as m0008 from "./0008-accounts-two-factor-erasure";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0005-diary": m0005,
   "0006-trust": m0006,
   "0007-journey-supporting": m0007,
+  "0008-accounts-two-factor-erasure": m0008,
 };

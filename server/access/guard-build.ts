@@ -1,7 +1,7 @@
 import { redirect, type ServerBuild } from "@remix-run/node";
 import type { Access } from "./access";
 import { audit } from "../services/audit";
-import { decideAccess, homePathFor } from "./access";
+import { decideAccess, homePathFor, TWO_FACTOR_SETUP_PATH } from "./access";
 
 type RouteModule = ServerBuild["routes"][string]["module"];
 type LoaderArgs = Parameters<NonNullable<RouteModule["loader"]>>[0];
@@ -19,9 +19,10 @@ export function routesWithoutAccess(build: ServerBuild): string[] {
 
 async function check(access: Access | undefined, args: LoaderArgs, routeId: string): Promise<void> {
   const session = args.context.session;
-  const decision = decideAccess(access, session?.user.role ?? null);
+  const decision = decideAccess(access, session?.user.role ?? null, session?.user.twoFactorSetupRequired);
   if (decision === "allow") return;
   const url = new URL(args.request.url);
+  if (decision === "two-factor-setup") throw redirect(TWO_FACTOR_SETUP_PATH);
   if (decision === "login") {
     const back = url.pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/") + url.search.replace(/[?&]_routes=[^&]*/, "");
     throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);

@@ -31,7 +31,8 @@ export function createApiApp(services: AppServices) {
   for (const route of apiRouteTable(services)) {
     api[route.method](route.path, async (c) => {
       const actor = actorOf(c);
-      const decision = decideAccess(route.access, actor?.role ?? null);
+      const decision = decideAccess(route.access, actor?.role ?? null, c.get("session")?.user.twoFactorSetupRequired);
+      if (decision === "two-factor-setup") return c.json({ error: "TWO_FACTOR_SETUP_REQUIRED", message: "Set up two-step sign-in first" }, 403);
       if (decision === "login") return c.json({ error: "UNAUTHENTICATED", message: "Please log in" }, 401);
       if (decision === "forbidden") {
         await audit(services, { actor, action: "access.refused", outcome: "refused", recordType: "api", recordId: `${route.method.toUpperCase()} ${route.path}` });

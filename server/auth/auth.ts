@@ -1,5 +1,6 @@
 import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
+import { twoFactor } from "better-auth/plugins";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
 import type { Env } from "../env";
@@ -16,6 +17,12 @@ export const SESSION_IDLE_SECONDS = 30 * 60;
 export const SESSION_REFRESH_SECONDS = 5 * 60;
 export { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
+
+/** Staff see many patients' health data: their accounts need a second step at sign-in (TOTP). */
+export const TWO_FACTOR_ROLES: readonly Role[] = ["therapist", "planner", "admin"];
+export const TWO_FACTOR_ISSUER = "Facial Palsy Clinic";
+/** Two-step endpoints: per-address limit on top of the plugin's per-account lockout (10 / 15 min). */
+const TWO_FACTOR_LIMIT = { window: 60, max: 12 };
 
 /** better-auth endpoints that set a password: every one goes through the password policy. */
 const PASSWORD_PATHS: Record<string, "password" | "newPassword"> = { "/sign-up/email": "password", "/reset-password": "newPassword", "/change-password": "newPassword" };
@@ -80,8 +87,20 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
         "/sign-in/email": { window: env.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: env.AUTH_RATE_LIMIT_MAX },
         "/sign-up/email": { window: 60 * 60, max: Math.max(env.AUTH_RATE_LIMIT_MAX, 10) },
         "/request-password-reset": { window: 60 * 60, max: 5 },
+        "/two-factor/enable": TWO_FACTOR_LIMIT,
+        "/two-factor/verify-totp": TWO_FACTOR_LIMIT,
+        "/two-factor/verify-backup-code": TWO_FACTOR_LIMIT,
       },
     },
+    plugins: [
+      twoFactor({
+        issuer: TWO_FACTOR_ISSUER,
+        // Enabling needs a first valid code, so nobody ends up locked out by a mistyped set-up.
+        skipVerificationOnEnable: false,
+        backupCodeOptions: { amount: 10, length: 10, storeBackupCodes: "encrypted" },
+        accountLockout: { enabled: true, maxFailedAttempts: 10, durationSeconds: 15 * 60 },
+      }),
+    ],
     hooks: {
       // The backstop for direct API calls; our own forms check first to answer on the field.
       before: createAuthMiddleware(async (ctx) => {
@@ -109,6 +128,9 @@ export interface SessionUser {
   role: Role;
   timeZone: string;
   emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  /** Staff signed in with a password only: until they set up TOTP, they may only do that. */
+  twoFactorSetupRequired: boolean;
 }
 
 export interface AuthSession {
@@ -137,16 +159,19 @@ export async function getAuthSessionRefreshing(auth: Auth, headers: Headers, now
 }
 
 function toAuthSession(result: NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>): AuthSession {
-  const u = result.user as typeof result.user & { role?: string; timeZone?: string };
+  const u = result.user as typeof result.user & { role?: string; timeZone?: string; twoFactorEnabled?: boolean | null };
+  const role = (u.role ?? "patient") as Role;
   return {
     sessionId: result.session.id,
     user: {
       id: u.id,
       name: u.name,
       email: u.email,
-      role: (u.role ?? "patient") as Role,
+      role,
       timeZone: u.timeZone ?? "UTC",
       emailVerified: u.emailVerified,
+      twoFactorEnabled: u.twoFactorEnabled === true,
+      twoFactorSetupRequired: TWO_FACTOR_ROLES.includes(role) && u.twoFactorEnabled !== true,
     },
   };
 }

@@ -60,6 +60,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
   io.use(async (socket, next) => {
     const session = await getAuthSession(services.auth, headersOf(socket.request.headers)).catch(() => null);
     if (!session) return next(new Error("UNAUTHENTICATED"));
+    if (session.user.twoFactorSetupRequired) return next(new Error("TWO_FACTOR_SETUP_REQUIRED"));
     socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, name: session.user.name } satisfies SocketUser;
     next();
   });

@@ -39,7 +39,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
  * Calls better-auth through its HTTP handler rather than `auth.api`, so its rate limiter and
  * origin checks apply to our own forms exactly as to direct API calls.
  */
-async function callAuth(services: AppServices, path: string, body: unknown, clientIp: string, headers?: Headers): Promise<Response> {
+export async function callAuth(services: AppServices, path: string, body: unknown, clientIp: string, headers?: Headers): Promise<Response> {
   const h = new Headers(headers);
   h.set("content-type", "application/json");
   h.set("origin", services.env.PUBLIC_URL);
@@ -49,12 +49,12 @@ async function callAuth(services: AppServices, path: string, body: unknown, clie
   );
 }
 
-async function errorCode(response: Response): Promise<string> {
+export async function errorCode(response: Response): Promise<string> {
   const data = (await response.json().catch(() => ({}))) as { code?: string };
   return data.code ?? `HTTP_${response.status}`;
 }
 
-function cookiesOf(response: Response): Headers {
+export function cookiesOf(response: Response): Headers {
   const headers = new Headers();
   for (const cookie of response.headers.getSetCookie()) headers.append("set-cookie", cookie);
   return headers;
@@ -86,7 +86,7 @@ export async function registerPatient(services: AppServices, input: unknown, cli
 
 const loginSchema = z.object({ email, password: z.string().min(1, "Enter your password").max(128) });
 
-export async function signIn(services: AppServices, input: unknown, clientIp: string): Promise<FormResult<{ role: string }>> {
+export async function signIn(services: AppServices, input: unknown, clientIp: string): Promise<FormResult<{ role: string | null; secondStep: boolean }>> {
   const parsed = loginSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
   const accountKey = createHmac("sha256", services.env.AUTH_SECRET).update(parsed.data.email).digest("hex");
@@ -104,9 +104,11 @@ export async function signIn(services: AppServices, input: unknown, clientIp: st
   }
   const response = await callAuth(services, "/sign-in/email", parsed.data, clientIp);
   if (response.ok) {
-    const data = (await response.json()) as { user?: { id?: string; role?: string } };
+    const data = (await response.json()) as { user?: { id?: string; role?: string }; twoFactorRedirect?: boolean };
+    // Staff: the password was right; the sign-in completes only with a code (completeTwoFactorSignIn).
+    if (data.twoFactorRedirect) return { ok: true, value: { role: null, secondStep: true }, headers: cookiesOf(response) };
     await audit(services, { actor: data.user?.id ? { userId: data.user.id, role: data.user.role as Actor["role"], ip: clientIp } : null, action: "auth.login" });
-    return { ok: true, value: { role: data.user?.role ?? "patient" }, headers: cookiesOf(response) };
+    return { ok: true, value: { role: data.user?.role ?? "patient", secondStep: false }, headers: cookiesOf(response) };
   }
   if (response.status === 429) {
     await audit(services, { action: "auth.login", outcome: "refused", recordType: "account", recordId: accountKey.slice(0, 16), ip: clientIp });
@@ -156,7 +158,6 @@ export async function resetPassword(services: AppServices, input: unknown, clien
   return { ok: false, status: 422, fieldErrors: {}, formError: "This link has expired or was already used. Ask for a new one." };
 }
 
-export { callAuth, cookiesOf };
 
 const changeSchema = z
   .object({ currentPassword: z.string().min(1, "Enter your current password").max(128), password, confirm: z.string() })

@@ -1,9 +1,22 @@
+import { randomUUID } from "node:crypto";
+import { symmetricEncrypt } from "better-auth/crypto";
 import type { Role } from "../../db/schema";
 import type { AppServices } from "./context";
 import { insertCredentialUser } from "./credential-users";
 import { seedDemoCatalogue } from "./homework/catalogue";
+import { requiresTwoFactor } from "./two-factor";
 
 export const DEMO_PASSWORD = "demo-clinic-2026";
+/**
+ * The demo staff's authenticator secret (staff must use two-step sign-in). Demo data is never
+ * seeded in production; a development install shows the current code on the code page.
+ */
+export const DEMO_TOTP_SECRET = "demo-clinic-two-step-secret-2026";
+
+/** The current 6-digit code for the demo staff accounts. */
+export async function demoStaffCode(services: Pick<AppServices, "auth">): Promise<string> {
+  return (await services.auth.api.generateTOTP({ body: { secret: DEMO_TOTP_SECRET } })).code;
+}
 
 export const DEMO_USERS: { name: string; email: string; role: Role; timeZone: string }[] = [
   { name: "Ada Admin", email: "admin@demo.clinic", role: "admin", timeZone: "Europe/Sofia" },
@@ -36,12 +49,18 @@ export async function seedDemo(services: AppServices): Promise<void> {
   await seedDemoCatalogue(services);
   const ctx = await services.auth.$context;
   const hash = await ctx.password.hash(DEMO_PASSWORD);
+  const totpSecret = await symmetricEncrypt({ key: ctx.secretConfig, data: DEMO_TOTP_SECRET });
+  const noBackupCodes = await symmetricEncrypt({ key: ctx.secretConfig, data: "[]" });
   const now = services.now();
   await services.db.transaction().execute(async (trx) => {
     for (const demo of DEMO_USERS) {
       const exists = await trx.selectFrom("user").select("id").where("email", "=", demo.email).executeTakeFirst();
       if (exists) continue;
-      await insertCredentialUser(trx, { name: demo.name, email: demo.email, role: demo.role, timeZone: demo.timeZone, passwordHash: hash, now });
+      const userId = await insertCredentialUser(trx, { name: demo.name, email: demo.email, role: demo.role, timeZone: demo.timeZone, passwordHash: hash, now });
+      if (requiresTwoFactor(demo.role)) {
+        await trx.insertInto("twoFactor").values({ id: randomUUID(), userId, secret: totpSecret, backupCodes: noBackupCodes, verified: true }).execute();
+        await trx.updateTable("user").set({ twoFactorEnabled: true }).where("id", "=", userId).execute();
+      }
     }
     // Every therapist works Monday–Friday 09:00–17:00 in their own zone and offers consultations, so a
     // fresh install can book at once (the therapist or the planning desk changes it at /therapist/availability).

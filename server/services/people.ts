@@ -5,7 +5,7 @@ export async function listStaff(services: AppServices, actor: Actor) {
   if (actor.role !== "admin" && actor.role !== "planner") return [];
   return services.db
     .selectFrom("user")
-    .select(["id", "name", "email", "role"])
+    .select(["id", "name", "email", "role", "twoFactorEnabled"])
     .where("role", "in", ["therapist", "planner", "admin"])
     .orderBy("role")
     .orderBy("name")

@@ -1,3 +1,4 @@
+import { signInAs } from "../setup/sign-in";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,7 +18,6 @@ import { createJobWorker } from "../../server/jobs/worker";
 import { createLogger } from "../../server/logger";
 import { attachRealtime } from "../../server/realtime/socket-server";
 import { createServices, lateNotifier } from "../../server/services/create-services";
-import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 import { seedDemo } from "../../server/services/demo-clinic";
 import { adherenceForTherapist, logPractice } from "../../server/services/homework/homework";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../setup/databases";
@@ -67,7 +67,7 @@ type Served = Awaited<ReturnType<typeof serve>>;
 
 async function logIn(server: Served, email: string, ip: string) {
   const client = server.client(ip);
-  const response = await client.request("/login", { method: "POST", form: { email, password: DEMO_PASSWORD } });
+  const response = await signInAs(client, email);
   expect(response.status).toBe(302);
   return client;
 }

@@ -1,3 +1,4 @@
+import { signInAs } from "../setup/sign-in";
 /**
  * The diary over HTTP with the real app on both databases: who may read a diary and its snapshots, bad
  * snapshot and photo uploads (clear error, nothing stored), consent withdrawal, recompute on a new
@@ -11,7 +12,7 @@ import { fixtureCapture } from "../../server/domain/symmetry/test-support";
 import { SYMMETRY_ALGORITHM_VERSION } from "../../server/domain/symmetry";
 import { diaryJobHandlers } from "../../server/jobs/diary-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "../../server/services/demo-clinic";
+import { DEMO_USERS, seedDemo } from "../../server/services/demo-clinic";
 import { recomputeStaleSnapshots } from "../../server/services/diary";
 import { databaseKinds } from "../setup/databases";
 import { startTestSmtpServer, type TestSmtpServer } from "../setup/smtp";
@@ -36,7 +37,7 @@ describe.each(databaseKinds)("diary on %s", (kind) => {
 
   async function signIn(email: string, ip: string): Promise<Client> {
     const client = createClient(t, ip);
-    const r = await client.request("/login", { method: "POST", form: { email, password: DEMO_PASSWORD } });
+    const r = await signInAs(client, email);
     expect(r.status).toBe(302);
     return client;
   }

@@ -4,7 +4,7 @@ import type { Role } from "../../db/schema";
 import { socketEvents } from "../../server/realtime/events";
 import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 import { databaseKinds } from "../setup/databases";
-import { type Client, signedInClients } from "../setup/sign-in";
+import { type Client, signedInClients, signInAs } from "../setup/sign-in";
 import { createClient, TEST_ORIGIN } from "../setup/test-app";
 import { connected, startTestServer } from "../setup/test-server";
 
@@ -68,7 +68,7 @@ describe.each(databaseKinds)("trust on %s", (kind) => {
     expect(await attempt("patient3@demo.clinic", DEMO_PASSWORD, 11)).toContain("Too many attempts");
     for (let i = 0; i < 10; i++) await attempt("nobody-here@demo.clinic", "wrong password!!", 20 + i);
     expect(await attempt("nobody-here@demo.clinic", "wrong password!!", 31)).toContain("Too many attempts");
-    const other = await createClient(s, "10.77.40.1").request("/login", { method: "POST", form: { email: "therapist2@demo.clinic", password: DEMO_PASSWORD } });
+    const other = await signInAs(createClient(s, "10.77.40.1"), "therapist2@demo.clinic");
     expect(other.status).toBe(302);
   });
 
@@ -113,7 +113,7 @@ describe.each(databaseKinds)("trust on %s", (kind) => {
 
   it("ends a session after 30 idle minutes or 12 hours in all, and slides the idle window with activity", async () => {
     const client = createClient(s, "10.79.0.1");
-    expect((await client.request("/login", { method: "POST", form: { email: "planner@demo.clinic", password: DEMO_PASSWORD } })).status).toBe(302);
+    expect((await signInAs(client, "planner@demo.clinic")).status).toBe(302);
     const token = decodeURIComponent(client.cookieHeader().split("=")[1]!.split(".")[0]!);
     const setSession = (values: { createdAt?: Date; updatedAt?: Date; expiresAt?: Date }) => s.database.db.updateTable("session").set(values).where("token", "=", token).execute();
 
@@ -133,7 +133,7 @@ describe.each(databaseKinds)("trust on %s", (kind) => {
 
     // 30 idle minutes end a session too.
     const idle = createClient(s, "10.79.0.2");
-    await idle.request("/login", { method: "POST", form: { email: "planner@demo.clinic", password: DEMO_PASSWORD } });
+    await signInAs(idle, "planner@demo.clinic");
     const idleToken = decodeURIComponent(idle.cookieHeader().split("=")[1]!.split(".")[0]!);
     await s.database.db.updateTable("session").set({ expiresAt: new Date(Date.now() - 1000) }).where("token", "=", idleToken).execute();
     expect((await idle.request("/planner")).headers.get("location")).toMatch(/^\/login/);
@@ -142,14 +142,14 @@ describe.each(databaseKinds)("trust on %s", (kind) => {
   it("a password change ends the user's other sessions and needs the current password", async () => {
     const here = createClient(s, "10.80.0.1");
     const elsewhere = createClient(s, "10.80.0.2");
-    for (const c of [here, elsewhere]) expect((await c.request("/login", { method: "POST", form: { email: "therapist2@demo.clinic", password: DEMO_PASSWORD } })).status).toBe(302);
+    for (const c of [here, elsewhere]) expect((await signInAs(c, "therapist2@demo.clinic")).status).toBe(302);
     const wrong = await here.request("/account", { method: "POST", form: { currentPassword: "not it at all", password: "a new long sentence", confirm: "a new long sentence" } });
     expect(await wrong.text()).toContain("This is not your current password");
     const changed = await here.request("/account", { method: "POST", form: { currentPassword: DEMO_PASSWORD, password: "a new long sentence", confirm: "a new long sentence" } });
     expect(await changed.text()).toContain("You were logged out on every other device");
     expect((await here.request("/therapist")).status).toBe(200);
     expect((await elsewhere.request("/therapist")).headers.get("location")).toMatch(/^\/login/);
-    expect((await createClient(s, "10.80.0.3").request("/login", { method: "POST", form: { email: "therapist2@demo.clinic", password: "a new long sentence" } })).status).toBe(302);
+    expect((await signInAs(createClient(s, "10.80.0.3"), "therapist2@demo.clinic", "a new long sentence")).status).toBe(302);
     expect(await events("auth.password_changed")).toHaveLength(2);
   });
 });

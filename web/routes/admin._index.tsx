@@ -4,6 +4,7 @@ import { rolesAccess } from "../../server/access/access";
 import type { Actor } from "../../server/services/context";
 import { countPatients, listStaff } from "../../server/services/people";
 import { inviteStaff, listInvitations } from "../../server/services/staff-invitations";
+import { resetTwoFactor } from "../../server/services/two-factor";
 import { Field, FormError } from "../components/field";
 import { formFields } from "../components/form-data.server";
 import { WhoAmI } from "../components/who-am-i";
@@ -23,9 +24,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
     listInvitations(context.services, actor),
     countPatients(context.services),
   ]);
-  const { name, role, timeZone } = context.session!.user;
+  const { id, name, role, timeZone } = context.session!.user;
   return {
-    user: { name, role, timeZone },
+    user: { id, name, role, timeZone },
     staff,
     patients,
     invitations: invitations.map((i) => ({ id: i.id, name: i.name, email: i.email, role: i.role, accepted: Boolean(i.acceptedAt), expiresAt: i.expiresAt.toISOString() })),
@@ -35,9 +36,13 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
+  if (fields.intent === "reset-two-factor") {
+    await resetTwoFactor(context.services, actorOf(context), String(fields.userId ?? ""));
+    return { ok: true as const, reset: true as const };
+  }
   const result = await inviteStaff(context.services, actorOf(context), fields);
   if (!result.ok) return { ok: false as const, fieldErrors: result.fieldErrors, values: fields };
-  return { ok: true as const, email: String(fields.email).trim().toLowerCase() };
+  return { ok: true as const, reset: false as const, email: String(fields.email).trim().toLowerCase() };
 }
 
 export default function AdminHome() {
@@ -49,6 +54,11 @@ export default function AdminHome() {
     <>
       <h1>Clinic administration</h1>
       <WhoAmI user={user} />
+      {data?.ok && data.reset ? (
+        <div className="alert alert--ok" role="status">
+          Two-step sign-in was reset: they set it up again at their next sign-in.
+        </div>
+      ) : null}
       {outbox ? (
         <div className="alert alert--info">
           No SMTP server is configured: e-mails are kept in the <Link to="/admin/outbox">local outbox</Link>.
@@ -57,7 +67,7 @@ export default function AdminHome() {
       <div className="grid">
         <section className="card" aria-labelledby="invite-title">
           <h2 id="invite-title">Invite a staff member</h2>
-          {data?.ok ? (
+          {data?.ok && !data.reset ? (
             <div className="alert alert--ok" role="status">
               Invitation sent to {data.email}.
             </div>
@@ -88,6 +98,7 @@ export default function AdminHome() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
+                <th scope="col">Two-step sign-in</th>
               </tr>
             </thead>
             <tbody>
@@ -95,6 +106,18 @@ export default function AdminHome() {
                 <tr key={s.id}>
                   <td>{s.name}</td>
                   <td>{s.role}</td>
+                  <td>
+                    {s.twoFactorEnabled ? "On" : "Not set up yet"}
+                    {s.twoFactorEnabled && s.id !== user.id ? (
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="reset-two-factor" />
+                        <input type="hidden" name="userId" value={s.id} />
+                        <button type="submit" className="button button--small button--secondary" aria-label={`Reset two-step sign-in of ${s.name}`}>
+                          Reset
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -20,8 +20,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
   const result = await signIn(context.services, fields, context.clientIp);
   if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError, email: fields.email ?? "" };
-  const to = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), `/${result.value.role}`);
-  return redirect(to, { headers: result.headers });
+  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
+  if (result.value.secondStep) {
+    return redirect(`/login/code${redirectTo ? `?redirectTo=${encodeURIComponent(safeRedirectPath(redirectTo))}` : ""}`, { headers: result.headers });
+  }
+  return redirect(safeRedirectPath(redirectTo, `/${result.value.role}`), { headers: result.headers });
 }
 
 export default function Login() {

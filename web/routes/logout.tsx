@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { signedIn } from "../../server/access/access";
+import { signedInDuringTwoFactorSetup } from "../../server/access/access";
 import { signOut } from "../../server/services/accounts";
 
-export const handle = { access: signedIn };
+export const handle = { access: signedInDuringTwoFactorSetup };
 
 export async function loader() {
   return redirect("/");

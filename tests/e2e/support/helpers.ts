@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect, type Page } from "@playwright/test";
 import { DEMO_PASSWORD } from "../../../server/services/demo-clinic";
+import { totpCode } from "../../setup/totp";
 
 const require = createRequire(import.meta.url);
 const MAIL_HTTP_URL = `http://127.0.0.1:${process.env.E2E_MAIL_HTTP_PORT ?? 3527}`;
@@ -30,12 +31,18 @@ export function linkFrom(mail: CaughtMail, pathPrefix: string): string {
   return link;
 }
 
-export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+export async function logIn(page: Page, email: string, password = DEMO_PASSWORD, totpKey?: string) {
   await page.goto("/login");
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  await page.waitForURL((url) => url.pathname !== "/login");
+  if (new URL(page.url()).pathname === "/login/code") {
+    // Staff: the code their authenticator app would show (the demo staff share one key).
+    await page.getByLabel("Code").fill(totpCode(totpKey));
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  }
 }
 
 let axeCache: string | undefined;
