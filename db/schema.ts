@@ -230,6 +230,9 @@ export interface InvoiceTable {
   paidAt: Timestamp | null;
   paymentReference: string | null;
   recordedBy: string | null;
+  /** Set when the patient's account was erased: the invoice is all that is kept, until `retainUntil`. */
+  billedTo: ColumnType<string | null, string | null | undefined, string | null>;
+  retainUntil: ColumnType<Date | null, Date | null | undefined, Date | null>;
   createdAt: CreatedAt;
 }
 

@@ -11,6 +11,7 @@ import { pingDatabase } from "../db/client";
 import { guardBuild } from "./access/guard-build";
 import { createApiApp } from "./api";
 import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./auth/auth";
+import { cookieHeaderForAuth, hostPrefixedSetCookie } from "./auth/host-cookies";
 import { maskPath } from "./logger";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
@@ -59,6 +60,24 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
       logger.info({ method: c.req.method, path: maskPath(url.pathname), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
     }
   });
+
+  if (env.isProduction) {
+    app.use(async (c, next) => {
+      const cookie = c.req.header("cookie");
+      if (cookie && cookieHeaderForAuth(cookie) !== cookie) {
+        const headers = new Headers(c.req.raw.headers);
+        headers.set("cookie", cookieHeaderForAuth(cookie));
+        c.req.raw = new Request(c.req.raw, { headers });
+      }
+      await next();
+      const setCookies = c.res.headers.getSetCookie();
+      if (setCookies.some((v) => hostPrefixedSetCookie(v) !== v)) {
+        c.res = new Response(c.res.body, c.res);
+        c.res.headers.delete("set-cookie");
+        for (const v of setCookies) c.res.headers.append("set-cookie", hostPrefixedSetCookie(v));
+      }
+    });
+  }
 
   app.use(async (c, next) => {
     const forwarded = env.TRUSTED_PROXY_HEADER ? c.req.header(env.TRUSTED_PROXY_HEADER)?.split(",")[0]?.trim() : undefined;

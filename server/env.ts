@@ -71,6 +71,8 @@ const schema = z
     UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(10),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    /** Years an erased patient's invoices are kept for accounting law (0: erase them too). */
+    INVOICE_RETENTION_YEARS: z.coerce.number().int().min(0).max(30).default(10),
     TRUSTED_PROXY_HEADER: optionalString,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SEED_DEMO: z

@@ -7,6 +7,7 @@ import { migrateToLatest } from "../db/migrate";
 import { seedDemoIfEmpty } from "./services/demo-clinic";
 import { createApp } from "./app";
 import { startJobWorker } from "./jobs";
+import { purgeExpiredRetention } from "./services/erasure";
 import { EnvError, loadEnv, type Env } from "./env";
 import { createLogger } from "./logger";
 import { PROJECT_ROOT, SERVER_BUILD_FILE } from "./paths";
@@ -68,6 +69,11 @@ export async function startServer(env: Env, options: { dev: boolean }): Promise<
   notifier.target = realtime.notifier;
   // Jobs live in the database: anything that fell due while the app was down runs now.
   const worker = startJobWorker(services);
+  // Invoices kept after an erasure go when their retention ends (checked at start and daily).
+  const purge = () => void purgeExpiredRetention(services).catch(() => logger.warn({ event: "retention.purge_failed" }, "retention purge failed"));
+  purge();
+  const purgeTimer = setInterval(purge, 24 * 60 * 60_000);
+  purgeTimer.unref();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -82,6 +88,7 @@ export async function startServer(env: Env, options: { dev: boolean }): Promise<
     (stopping ??= (async () => {
       // Stop accepting, close sockets, let in-flight requests finish, then close the database.
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      clearInterval(purgeTimer);
       await realtime.close();
       await worker.stop();
       httpServer.closeIdleConnections();

@@ -28,11 +28,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("decline_reason", "text")
     .addColumn("completed_at", "timestamptz")
     .execute();
+  // What an erasure keeps of an invoice (accounting law): to whom it was billed, and until when.
+  await db.schema.alterTable("invoice").addColumn("billed_to", "text").addColumn("retain_until", "timestamptz").execute();
   // One open request per patient.
   await sql`create unique index erasure_request_open_idx on erasure_request (patient_id) where status in ('requested', 'confirmed')`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("invoice").dropColumn("billed_to").dropColumn("retain_until").execute();
   await db.schema.dropTable("erasure_request").execute();
   await db.schema.dropTable("two_factor").execute();
   await db.schema.alterTable("user").dropColumn("two_factor_enabled").execute();

@@ -4,6 +4,7 @@ import pg from "pg";
 import { Server } from "socket.io";
 import { decideAccess } from "../access/access";
 import { getAuthSession } from "../auth/auth";
+import { cookieHeaderForAuth } from "../auth/host-cookies";
 import { audit } from "../services/audit";
 import type { AppServices, Notifier } from "../services/context";
 import { rooms, SOCKET_EVENT_BURST, SOCKET_EVENTS_PER_SECOND, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
@@ -31,6 +32,8 @@ function headersOf(raw: Record<string, string | string[] | undefined>): Headers 
     if (value === undefined) continue;
     headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
+  const cookie = headers.get("cookie");
+  if (cookie) headers.set("cookie", cookieHeaderForAuth(cookie));
   return headers;
 }
 

@@ -76,9 +76,19 @@ describe("production mode", () => {
     });
     expect(login.status).toBe(200);
     const session = login.headers.getSetCookie().find((c) => c.includes("session_token"))!;
-    expect(session).toMatch(/^__Secure-/);
+    // __Host-: the browser accepts it only Secure, for Path=/ and without Domain.
+    expect(session).toMatch(/^__Host-better-auth\.session_token=/);
     expect(session).toMatch(/; Secure/i);
     expect(session).toMatch(/; HttpOnly/i);
     expect(session).toMatch(/; SameSite=Lax/i);
+    expect(session).toMatch(/; Path=\//i);
+    expect(session).not.toMatch(/; Domain=/i);
+    // The renamed cookie is what signs the browser in afterwards, for pages and for sign-out.
+    const cookie = session.split(";")[0]!;
+    const home = await t.app.request("https://clinic.example/patient", { headers: { host: "clinic.example", cookie } });
+    expect(home.status).toBe(200);
+    const logout = await t.app.request("https://clinic.example/logout", { method: "POST", headers: { host: "clinic.example", cookie, origin: "https://clinic.example", "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    expect(logout.headers.getSetCookie().some((c) => /^__Host-better-auth\.session_token=;/.test(c))).toBe(true);
+    expect((await t.app.request("https://clinic.example/patient", { headers: { host: "clinic.example", cookie } })).headers.get("location")).toMatch(/^\/login/);
   });
 });

@@ -5,6 +5,9 @@ import type { Actor } from "../../server/services/context";
 import { countPatients, listStaff } from "../../server/services/people";
 import { inviteStaff, listInvitations } from "../../server/services/staff-invitations";
 import { resetTwoFactor } from "../../server/services/two-factor";
+import { decideErasure, listErasureRequests } from "../../server/services/erasure";
+import { DomainError } from "../../server/domain/domain-error";
+import { formatDate } from "../components/diary/format";
 import { Field, FormError } from "../components/field";
 import { formFields } from "../components/form-data.server";
 import { WhoAmI } from "../components/who-am-i";
@@ -19,10 +22,11 @@ function actorOf(context: LoaderFunctionArgs["context"]): Actor {
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const actor = actorOf(context);
-  const [staff, invitations, patients] = await Promise.all([
+  const [staff, invitations, patients, erasures] = await Promise.all([
     listStaff(context.services, actor),
     listInvitations(context.services, actor),
     countPatients(context.services),
+    listErasureRequests(context.services, actor),
   ]);
   const { id, name, role, timeZone } = context.session!.user;
   return {
@@ -31,11 +35,21 @@ export async function loader({ context }: LoaderFunctionArgs) {
     patients,
     invitations: invitations.map((i) => ({ id: i.id, name: i.name, email: i.email, role: i.role, accepted: Boolean(i.acceptedAt), expiresAt: i.expiresAt.toISOString() })),
     outbox: context.services.mailer.kind === "outbox",
+    erasures: erasures.map((e) => ({ id: e.id, status: e.status, name: e.name, email: e.email, requestedAt: e.requestedAt.toISOString() })),
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
+  if (fields.intent === "erasure") {
+    try {
+      const decision = await decideErasure(context.services, actorOf(context), fields);
+      return { ok: true as const, reset: false as const, erasure: decision };
+    } catch (error) {
+      if (error instanceof DomainError) return { ok: false as const, fieldErrors: { form: error.message } as Record<string, string>, values: {} as Record<string, string> };
+      throw error;
+    }
+  }
   if (fields.intent === "reset-two-factor") {
     await resetTwoFactor(context.services, actorOf(context), String(fields.userId ?? ""));
     return { ok: true as const, reset: true as const };
@@ -46,7 +60,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AdminHome() {
-  const { user, staff, invitations, patients, outbox } = useLoaderData<typeof loader>();
+  const { user, staff, invitations, patients, outbox, erasures } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = data && !data.ok ? data.fieldErrors : {};
@@ -63,6 +77,46 @@ export default function AdminHome() {
         <div className="alert alert--info">
           No SMTP server is configured: e-mails are kept in the <Link to="/admin/outbox">local outbox</Link>.
         </div>
+      ) : null}
+      {erasures.length ? (
+        <section className="card" aria-labelledby="erasure-title">
+          <h2 id="erasure-title">Erasure requests</h2>
+          <p className="muted">Confirming erases the patient's account and health data at once; invoices are kept as the retention rule says. Decline only with a reason the patient can read (for example, an open legal claim).</p>
+          {data && "erasure" in data ? (
+            <div className="alert alert--ok" role="status">
+              {data.erasure === "confirmed" ? "Confirmed: the erasure is being carried out." : "Declined: the patient sees your reason."}
+            </div>
+          ) : null}
+          <ul className="plain-list">
+            {erasures.map((e) => (
+              <li key={e.id}>
+                <strong>{e.name}</strong> ({e.email}), asked on {formatDate(e.requestedAt, user.timeZone)}
+                {e.status === "confirmed" ? (
+                  " — confirmed, in progress"
+                ) : (
+                  <div className="inline-form">
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="erasure" />
+                      <input type="hidden" name="requestId" value={e.id} />
+                      <button type="submit" name="decision" value="confirm" className="button button--danger" aria-label={`Confirm erasure of ${e.name}`}>
+                        Confirm erasure
+                      </button>
+                    </Form>
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="erasure" />
+                      <input type="hidden" name="requestId" value={e.id} />
+                      <input type="hidden" name="decision" value="decline" />
+                      <Field name="reason" id={`reason-${e.id}`} label={`Reason to decline ${e.name}'s request`} required />
+                      <button type="submit" className="button button--secondary">
+                        Decline
+                      </button>
+                    </Form>
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       <div className="grid">
         <section className="card" aria-labelledby="invite-title">

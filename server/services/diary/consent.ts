@@ -117,3 +117,14 @@ export async function requireConsent(db: Queryable, patientId: string, scope: Fa
     );
   }
 }
+
+/** Every consent the patient gave, current and withdrawn, with its dates (listed on the account page). */
+export async function myConsentHistory(services: AppServices, actor: Actor) {
+  assertPatientSelf(actor);
+  return services.db
+    .selectFrom("faceConsent")
+    .select(["id", "scope", "textVersion", "grantedAt", "withdrawnAt"])
+    .where("patientId", "=", actor.userId)
+    .orderBy("grantedAt", "desc")
+    .execute();
+}
