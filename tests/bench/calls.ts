@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../server/paths";
+import { totpCode } from "../setup/totp";
 import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 import { startBaselineServer } from "./baseline-call";
 import { chunk, closure, gzipBytes, kB } from "./bundle-size";
@@ -63,7 +64,12 @@ async function logIn(page: Page, base: string, email: string) {
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+  await page.waitForURL((u) => u.pathname !== "/login");
+  if (new URL(page.url()).pathname === "/login/code") {
+    await page.getByLabel("Code").fill(totpCode());
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+  }
 }
 
 const clickAt = (page: Page, selector: string) =>

@@ -1,3 +1,4 @@
+import { signInOverHttp } from "../setup/sign-in";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
@@ -6,7 +7,6 @@ import path from "node:path";
 import { io } from "socket.io-client";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../server/paths";
-import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -37,10 +37,7 @@ async function start(dataDir: string, port: number) {
 
 const stopped = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
 
-async function signIn(base: string, email: string) {
-  const response = await fetch(`${base}/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", origin: base }, body: new URLSearchParams({ email, password: DEMO_PASSWORD }) });
-  return response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
+const signIn = (base: string, email: string) => signInOverHttp(base, email);
 
 describe("the embedded database across restarts", () => {
   it("keeps everything after a graceful SIGTERM stop, which closes open sockets", async () => {

@@ -43,7 +43,11 @@ describe.each(databaseKinds)("two-step sign-in on %s", (kind) => {
   });
 
   it("the code page without a password step sends you back to log in", async () => {
-    expect((await createClient(t, "10.60.0.3").request("/login/code")).headers.get("location")).toBe("/login");
+    const client = createClient(t, "10.60.0.3");
+    expect(await (await client.request("/login/code")).text()).toContain("First log in with your e-mail and password");
+    const code = await client.request("/login/code", { method: "POST", form: { code: totpCode() } });
+    expect(await code.text()).toContain("This sign-in has expired");
+    expect((await client.request("/therapist")).headers.get("location")).toMatch(/^\/login/);
   });
 
   it("holds staff without an authenticator to the set-up page, then requires the code at every sign-in", async () => {

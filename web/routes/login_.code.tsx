@@ -11,11 +11,12 @@ export const handle = { access: guestAccess };
 export const meta: MetaFunction = () => [{ title: "Enter your code · Facial palsy rehabilitation" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  // Without the password step's cookie there is nothing to complete.
-  if (!/(^|;\s*)(__Host-|__Secure-)?better-auth\.two_factor=/.test(request.headers.get("cookie") ?? "")) throw redirect("/login");
+  // Without the password step's cookie there is nothing to complete (it lasts a few minutes).
+  const pending = /(^|;\s*)(__Host-|__Secure-)?better-auth\.two_factor=[^;]/.test(request.headers.get("cookie") ?? "");
+  if (!pending) return { demoCode: null, expired: true };
   // The demo clinic's staff share one authenticator secret; the current code is shown only on a development install.
   const demoCode = context.services.env.APP_ENV === "development" ? await demoStaffCode(context.services) : null;
-  return { demoCode };
+  return { demoCode, expired: false };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -27,9 +28,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function LoginCode() {
-  const { demoCode } = useLoaderData<typeof loader>();
+  const { demoCode, expired } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  if (expired && !data) {
+    return (
+      <div className="narrow">
+        <h1>Enter your code</h1>
+        <p className="alert alert--info">First log in with your e-mail and password; then this page asks for your code.</p>
+        <p>
+          <Link to="/login">Log in</Link>
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="narrow">
       <h1>Enter your code</h1>
