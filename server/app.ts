@@ -6,6 +6,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { isDatabaseUnavailable, pingDatabase } from "../db/client";
 import { guardBuild } from "./access/guard-build";
@@ -187,6 +188,7 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   });
 
   app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse(); // e.g. the CSRF check's 403
     if (isDatabaseUnavailable(error)) return databaseUnavailableResponse(c);
     logger.error({ event: "app.error", name: error.name }, "unhandled error");
     return c.text("Something went wrong on our side.", 500);
