@@ -62,3 +62,21 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isExclusionViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === "23P01";
 }
+
+/** Node's and postgres.js's codes for a connection that could not be made or broke off. */
+const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"]);
+
+/**
+ * True when `error` (or an error it wraps) says the database cannot be reached just now — a refused or
+ * broken connection, or PostgreSQL's connection and shutdown classes (08…, 57P01–57P03) — as opposed
+ * to a bug or a bad query. Such a request is answered 503 "try again", and retrying later is safe:
+ * the transaction it was in never committed.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECTION_ERROR_CODES.has(code) || code.startsWith("08") || ["57P01", "57P02", "57P03"].includes(code))) return true;
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+  }
+  return false;
+}

@@ -6,12 +6,14 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
-import { pingDatabase } from "../db/client";
+import { isDatabaseUnavailable, pingDatabase } from "../db/client";
 import { guardBuild } from "./access/guard-build";
 import { createApiApp } from "./api";
 import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./auth/auth";
 import { cookieHeaderForAuth, hostPrefixedSetCookie } from "./auth/host-cookies";
+import { databaseUnavailableResponse } from "./database-unavailable";
 import { maskPath } from "./logger";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
@@ -30,6 +32,8 @@ export interface RemixLoadContext {
   session: AuthSession | null;
   clientIp: string;
   nonce: string;
+  /** Set by entry.server's handleError: a loader or action failed because the database is unreachable. */
+  faults: { databaseUnavailable: boolean };
 }
 
 declare module "@remix-run/node" {
@@ -164,7 +168,11 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
       c.set("session", null); // better-auth handles its own routes (and refreshes cookies there)
       return next();
     }
-    const { session, setCookies } = await getAuthSessionRefreshing(services.auth, c.req.raw.headers).catch(() => ({ session: null, setCookies: [] }));
+    const { session, setCookies } = await getAuthSessionRefreshing(services.auth, c.req.raw.headers).catch((error: unknown) => {
+      // An unreachable database is not "signed out": the request gets a clear 503 (app.onError) instead.
+      if (isDatabaseUnavailable(error)) throw error;
+      return { session: null, setCookies: [] };
+    });
     c.set("session", session);
     await next();
     // Activity slides the idle window: the refreshed cookie goes back with the page.
@@ -186,14 +194,24 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   app.route("/api", createApiApp(services));
 
   const handleRemix = createRequestHandler(async () => guardBuild(await getBuild()), mode);
-  app.all("*", (c) =>
-    handleRemix(c.req.raw, {
+  app.all("*", async (c) => {
+    const faults = { databaseUnavailable: false };
+    const response = await handleRemix(c.req.raw, {
       services,
       session: c.get("session"),
       clientIp: c.get("clientIp"),
       nonce: c.get("secureHeadersNonce") ?? "",
-    }),
-  );
+      faults,
+    });
+    return faults.databaseUnavailable && response.status >= 500 ? databaseUnavailableResponse(c) : response;
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse(); // e.g. the CSRF check's 403
+    if (isDatabaseUnavailable(error)) return databaseUnavailableResponse(c);
+    logger.error({ event: "app.error", name: error.name }, "unhandled error");
+    return c.text("Something went wrong on our side.", 500);
+  });
 
   return app;
 }

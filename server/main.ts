@@ -11,6 +11,7 @@ import { purgeExpiredRetention } from "./services/erasure";
 import { EnvError, loadEnv, type Env } from "./env";
 import { createLogger } from "./logger";
 import { PROJECT_ROOT, SERVER_BUILD_FILE } from "./paths";
+import { guardPostgresJsClosedSocketWrite } from "./postgres-js-guard";
 import { attachRealtime } from "./realtime/socket-server";
 import { createServices, lateNotifier } from "./services/create-services";
 
@@ -111,6 +112,7 @@ export async function main(): Promise<void> {
     throw error;
   }
   const dev = process.argv.includes("--dev");
+  if (env.DATABASE_URL) guardPostgresJsClosedSocketWrite(() => process.stderr.write(`${JSON.stringify({ level: 40, event: "db.closed_socket_write" })}\n`));
   const running = await startServer(env, { dev });
   process.stdout.write(`Facial palsy clinic running at ${env.PUBLIC_URL} (listening on ${running.url}, ${dev ? "development with hot reload" : "built app"}, database: ${env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"})\n`);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

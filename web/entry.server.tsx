@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isDatabaseUnavailable } from "../db/client";
 import { NonceProvider } from "./components/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -48,6 +49,11 @@ export default function handleRequest(
 /** Server errors go to the structured log (name only: messages may carry personal data); 404s are not errors. */
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
+  // Answered 503 "try again" by the server (server/app.ts), not logged as a bug.
+  if (isDatabaseUnavailable(error)) {
+    context.faults.databaseUnavailable = true;
+    return;
+  }
   const status = (error as { status?: number })?.status;
   if (status === 404 || (error instanceof Error && error.message.startsWith("No route matches URL"))) return;
   context.services.logger.error({ event: "remix.error", name: (error as Error)?.name, status }, "unhandled error in a loader or action");

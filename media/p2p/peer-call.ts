@@ -1,3 +1,4 @@
+import { initialWatch, MEDIA_WATCH_INTERVAL_MS, type MediaWatch, watchMedia } from "./media-watchdog";
 import { type CallConnectionState, type CallStats, type CallTransport, type CallTransportEvents, Emitter, qualityFrom, type RemoteParticipant } from "../transport";
 
 /** What the peer-to-peer call needs from signalling (our socket.io): addressed messages and presence. */
@@ -26,6 +27,7 @@ interface Link {
   microphone: boolean;
   camera: boolean;
   restartTimer?: ReturnType<typeof setTimeout>;
+  watch: MediaWatch;
   pendingCandidates: RTCIceCandidateInit[];
   tracksAdded: boolean;
 }
@@ -43,6 +45,7 @@ export class PeerCall implements CallTransport {
   private events = new Emitter<CallTransportEvents>();
   private unsubscribe: (() => void)[] = [];
   private statsTimer?: ReturnType<typeof setInterval>;
+  private watchTimer?: ReturnType<typeof setInterval>;
   private microphone = true;
   private camera = true;
   private closed = false;
@@ -81,6 +84,7 @@ export class PeerCall implements CallTransport {
     for (const peer of this.initialPeers) this.addPeer(peer, { offer: true });
     this.signalling.sendMediaState({ microphone: this.microphone, camera: this.camera });
     this.statsTimer = setInterval(() => void this.sampleQuality(), STATS_INTERVAL_MS);
+    this.watchTimer = setInterval(() => void this.watchLinks(), MEDIA_WATCH_INTERVAL_MS);
   }
 
   /** Peers known from a (re)join answer; those already linked are kept as they are. */
@@ -106,7 +110,7 @@ export class PeerCall implements CallTransport {
 
   private createLink(peer: { connectionId: string; userId: string }, withTracks: boolean): Link {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
-    const link: Link = { peer, pc, polite: this.self.connectionId < peer.connectionId, makingOffer: false, ignoreOffer: false, stream: null, microphone: true, camera: true, pendingCandidates: [], tracksAdded: false };
+    const link: Link = { peer, pc, polite: this.self.connectionId < peer.connectionId, makingOffer: false, ignoreOffer: false, stream: null, microphone: true, camera: true, pendingCandidates: [], tracksAdded: false, watch: initialWatch(Date.now()) };
     this.links.set(peer.connectionId, link);
     if (withTracks) this.addLocalTracks(link);
     pc.onnegotiationneeded = async () => {
@@ -135,6 +139,37 @@ export class PeerCall implements CallTransport {
     pc.onconnectionstatechange = () => this.publishState();
     this.publishParticipants();
     return link;
+  }
+
+  /** Every few hundred ms: has the other browser's media stopped arriving, or come back? */
+  private async watchLinks(): Promise<void> {
+    for (const link of [...this.links.values()]) {
+      let packets = 0;
+      const report = await link.pc.getStats().catch(() => null);
+      report?.forEach((s: Record<string, unknown>) => {
+        if (s.type === "inbound-rtp") packets += Number(s.packetsReceived ?? 0);
+      });
+      const { watch, action } = watchMedia(link.watch, packets, Date.now());
+      link.watch = watch;
+      if (action) await this.setVideoActive(link, action === "resume-video");
+    }
+  }
+
+  /**
+   * Pauses or resumes our video encodings to one peer. Resuming restarts the encoder, so the first
+   * frame the other side gets is a key frame: its picture is back as soon as the network is (without
+   * it, the receiver first spends a second or two asking for the packets lost in the outage, then for
+   * a key frame). Pausing and resuming an encoding is the only way a page can get a key frame sent.
+   */
+  private async setVideoActive(link: Link, active: boolean): Promise<void> {
+    for (const sender of link.pc.getSenders()) {
+      if (sender.track?.kind !== "video") continue;
+      const parameters = sender.getParameters();
+      if (!parameters.encodings?.length) continue;
+      await sender.setParameters({ ...parameters, encodings: parameters.encodings.map((e) => ({ ...e, active })) }).catch(() => {
+        // Closed or renegotiating meanwhile: the receiver's own key frame request recovers.
+      });
+    }
   }
 
   private addLocalTracks(link: Link): void {
@@ -272,6 +307,7 @@ export class PeerCall implements CallTransport {
   close(): void {
     this.closed = true;
     clearInterval(this.statsTimer);
+    clearInterval(this.watchTimer);
     for (const off of this.unsubscribe) off();
     for (const id of [...this.links.keys()]) this.removePeer(id);
     this.events.emit("state", "disconnected");

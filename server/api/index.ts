@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { decideAccess } from "../access/access";
 import type { HonoEnv } from "../app";
+import { isDatabaseUnavailable } from "../../db/client";
+import { databaseUnavailableResponse } from "../database-unavailable";
 import { DomainError } from "../domain/domain-error";
 import { audit } from "../services/audit";
 import type { AppServices } from "../services/context";
@@ -51,6 +53,7 @@ export function createApiApp(services: AppServices) {
   }
   api.notFound((c) => c.json({ error: "NOT_FOUND", message: "No such API route" }, 404));
   api.onError((error, c) => {
+    if (isDatabaseUnavailable(error)) return databaseUnavailableResponse(c);
     services.logger.error({ event: "api.error", name: error.name }, "API error");
     return c.json({ error: "INTERNAL", message: "Something went wrong on our side" }, 500);
   });

@@ -57,6 +57,9 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
   if (options.postgresUrl) {
     pool = new pg.Pool({ connectionString: options.postgresUrl, max: 4 });
     pool.on("error", () => services.logger.warn({ event: "socket.adapter_pool_error" }, "socket adapter pool error"));
+    // The adapter keeps one client checked out for LISTEN and listens only for its "end" (then it
+    // reconnects); without a listener, that client's "error" when the database drops would crash the app.
+    pool.on("connect", (client) => client.on("error", () => services.logger.warn({ event: "socket.adapter_client_error" }, "socket adapter connection lost")));
     io.adapter(createAdapter(pool, { errorHandler: () => services.logger.warn({ event: "socket.adapter_error" }, "socket adapter error") }));
   }
 

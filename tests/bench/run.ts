@@ -4,12 +4,14 @@
  */
 import { runCallBench } from "./calls";
 import { runFaceBench } from "./face";
+import { runFaultBench } from "./faults";
 import { runWhiteboardBench } from "./whiteboard";
 
 const benches: [string, () => Promise<Record<string, string | number>[]>][] = [
   ["Live calls (issue 5)", runCallBench],
   ["Whiteboard (issue 6)", runWhiteboardBench],
   ["Face snapshots (issue 7)", runFaceBench],
+  ["Fault recovery (issue 8)", runFaultBench],
 ];
 
 const only = process.argv[2];

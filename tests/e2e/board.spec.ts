@@ -1,22 +1,8 @@
 import { expect, type Page, test } from "@playwright/test";
 import { pdfText } from "../setup/pdf-text";
+import { boardOf, draw, pendingOf } from "./support/board";
 import { localInputValue } from "./support/call";
 import { expectAccessible, logIn, waitForMail } from "./support/helpers";
-
-type BoardHook = { __board?: { elements(): { id: string; version: number; versionNonce: number }[]; pending(): number } };
-const boardOf = (page: Page) => page.evaluate(() => ((window as unknown as BoardHook).__board?.elements() ?? []).sort((a, b) => (a.id < b.id ? -1 : 1)));
-const pendingOf = (page: Page) => page.evaluate(() => (window as unknown as BoardHook).__board?.pending() ?? -1);
-
-/** Draws a shape with an Excalidraw tool by dragging on the canvas (offsets relative to the canvas). */
-async function draw(page: Page, tool: "rectangle" | "ellipse" | "diamond", from: [number, number], to: [number, number]) {
-  await page.getByTitle(new RegExp(`^${tool} —`, "i")).click();
-  const box = (await page.getByTestId("board-canvas").boundingBox())!;
-  await page.mouse.move(box.x + from[0], box.y + from[1]);
-  await page.mouse.down();
-  await page.mouse.move(box.x + (from[0] + to[0]) / 2, box.y + (from[1] + to[1]) / 2, { steps: 4 });
-  await page.mouse.move(box.x + to[0], box.y + to[1], { steps: 4 });
-  await page.mouse.up();
-}
 
 /**
  * Fails on a CSP violation or on any request that reaches another origin. One known exception:
