@@ -12,6 +12,7 @@ import { guardBuild } from "./access/guard-build";
 import { createApiApp } from "./api";
 import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./auth/auth";
 import { maskPath } from "./logger";
+import { HSTS } from "./security-headers";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
 
@@ -93,7 +94,7 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
         formAction: ["'self'", ...(env.STRIPE_SECRET_KEY ? ["https://checkout.stripe.com"] : [])],
         frameAncestors: ["'none'"],
       },
-      strictTransportSecurity: env.isProduction ? "max-age=31536000; includeSubDomains" : false,
+      strictTransportSecurity: env.isProduction ? HSTS : false,
       referrerPolicy: "strict-origin-when-cross-origin",
       xFrameOptions: "DENY",
       crossOriginEmbedderPolicy: false,
