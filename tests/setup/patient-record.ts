@@ -43,6 +43,8 @@ export interface RecordOptions {
   snapshots?: number;
   /** 2 = module 1, its conclusion session, the decision for module 2, and module 2's sessions. */
   modules?: 1 | 2;
+  /** The bytes of each kept face photo (a real one is 100–300 kB). */
+  photo?: Uint8Array;
 }
 
 function must<T>(result: { ok: true; value: T } | { ok: false }, what: string): T {
@@ -154,7 +156,7 @@ export async function seedPatientRecord(services: AppServices, options: RecordOp
     snapshotIds.push(saved.snapshotId);
     entryIds.push(saved.entryId);
     for (const expression of ["rest", "big_smile"]) {
-      captureIds.push(must(await attachSnapshotPhoto(services, patient, { snapshotId: saved.snapshotId, expression, bytes: TINY_JPEG }), "photo").captureId);
+      captureIds.push(must(await attachSnapshotPhoto(services, patient, { snapshotId: saved.snapshotId, expression, bytes: options.photo ?? TINY_JPEG }), "photo").captureId);
     }
   }
 
