@@ -83,7 +83,18 @@ async function measure(kind: DatabaseKind) {
     }
     await Promise.all(inFlight);
     const elapsed = (performance.now() - t0) / 1000;
-    return (["read", "write"] as const).map((k) => {
+    // What each request costs alone (one at a time, after the load): where the capacity goes.
+    const alone: Record<string, string | number>[] = [];
+    for (const op of ops) {
+      const ms: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const started = performance.now();
+        await op.send(total + i);
+        ms.push(performance.now() - started);
+      }
+      alone.push({ database: kind, kind: `alone: ${op.name} (${op.kind})`, requests: 10, "p50 ms": Number(percentile(ms, 50).toFixed(1)) });
+    }
+    const loaded = (["read", "write"] as const).map((k) => {
       const of = results.filter((r) => r.kind === k);
       const ms = of.map((r) => r.ms);
       return {
@@ -98,6 +109,7 @@ async function measure(kind: DatabaseKind) {
         errors: of.filter((r) => !r.ok).length,
       };
     });
+    return [...loaded, ...alone];
   } finally {
     await s.dispose();
     rmSync(dataDir, { recursive: true, force: true });
