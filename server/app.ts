@@ -15,6 +15,7 @@ import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./
 import { cookieHeaderForAuth, hostPrefixedSetCookie } from "./auth/host-cookies";
 import { databaseUnavailableResponse } from "./database-unavailable";
 import { maskPath } from "./logger";
+import { HSTS } from "./security-headers";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
 
@@ -116,7 +117,7 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
         formAction: ["'self'", ...(env.STRIPE_SECRET_KEY ? ["https://checkout.stripe.com"] : [])],
         frameAncestors: ["'none'"],
       },
-      strictTransportSecurity: env.isProduction ? "max-age=31536000; includeSubDomains" : false,
+      strictTransportSecurity: env.isProduction ? HSTS : false,
       referrerPolicy: "strict-origin-when-cross-origin",
       xFrameOptions: "DENY",
       crossOriginEmbedderPolicy: false,

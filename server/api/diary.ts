@@ -77,8 +77,11 @@ export function diaryRoutes(services: AppServices): ApiRoute[] {
       path: "/diary/photos/:captureId",
       access: readers,
       handler: async (c, actor) => {
-        const photo = await readCapturePhoto(services, actor!, (c.req.param("captureId") ?? ""));
-        return new Response(Buffer.from(photo.bytes), { headers: { "content-type": photo.mime, "cache-control": "private, no-store", "x-content-type-options": "nosniff" } });
+        const captureId = c.req.param("captureId") ?? "";
+        const photo = await readCapturePhoto(services, actor!, captureId);
+        // Shown in the page, but saved under a plain name, never rendered as anything but a picture.
+        const disposition = `inline; filename="face-photo-${captureId}.${photo.mime.split("/")[1]}"`;
+        return new Response(Buffer.from(photo.bytes), { headers: { "content-type": photo.mime, "content-disposition": disposition, "cache-control": "private, no-store", "x-content-type-options": "nosniff" } });
       },
     },
     {

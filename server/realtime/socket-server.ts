@@ -3,6 +3,7 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import pg from "pg";
 import { Server } from "socket.io";
 import { decideAccess } from "../access/access";
+import { bareSecurityHeaders } from "../security-headers";
 import { getAuthSession } from "../auth/auth";
 import { cookieHeaderForAuth } from "../auth/host-cookies";
 import { audit } from "../services/audit";
@@ -53,6 +54,13 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
       const origin = req.headers.origin;
       callback(null, !origin || origin === services.env.PUBLIC_URL || sameHost(origin, req.headers.host));
     },
+  });
+  // Every answer of socket.io's own HTTP handler (handshake, polling, refusals) carries our security
+  // headers: engine.io writes them with writeHead, which keeps headers set before it runs.
+  const headers = Object.entries(bareSecurityHeaders(services.env));
+  const socketPath = `${io.path()}/`;
+  httpServer.prependListener("request", (req, res) => {
+    if (req.url?.startsWith(socketPath)) for (const [name, value] of headers) res.setHeader(name, value);
   });
   if (options.postgresUrl) {
     pool = new pg.Pool({ connectionString: options.postgresUrl, max: 4 });

@@ -2,7 +2,9 @@
  * `npm run bench`: every benchmark, each printed as a table. Figures are measured on this machine;
  * targets are reported next to them, never asserted in the test suite.
  */
+import { runApiLatencyBench } from "./api-latency";
 import { runCallBench } from "./calls";
+import { runExportBench } from "./export";
 import { runFaceBench } from "./face";
 import { runFaultBench } from "./faults";
 import { runWhiteboardBench } from "./whiteboard";
@@ -11,6 +13,8 @@ const benches: [string, () => Promise<Record<string, string | number>[]>][] = [
   ["Live calls (issue 5)", runCallBench],
   ["Whiteboard (issue 6)", runWhiteboardBench],
   ["Face snapshots (issue 7)", runFaceBench],
+  ["API latency at 50 requests per second (issue 8)", runApiLatencyBench],
+  ["Full data export (issue 8)", runExportBench],
   ["Fault recovery (issue 8)", runFaultBench],
 ];
 
