@@ -94,11 +94,19 @@ const PAGES: Record<string, PageSpec> = {
   "routes/_index": { path: () => "/", access: "none" },
   "routes/login": { path: () => "/login", access: "none", posts: () => [{ email: "nobody@example.com", password: "x" }] },
   "routes/logout": { path: () => "/logout", access: "none" }, // posting would end the viewer's own session
+  "routes/login_.code": { path: () => "/login/code", access: "none", posts: () => [{ code: "123456" }] },
+  "routes/account_.two-factor": { path: (v) => `/account/two-factor?userId=${v.patientId}`, access: "none", posts: (v) => [{ intent: "start", password: "not the password", userId: v.patientId }] },
   "routes/register": { path: () => "/register", access: "none", posts: () => [{}] },
   "routes/forgot-password": { path: () => "/forgot-password", access: "none", posts: () => [{}] },
   "routes/reset-password": { path: () => "/reset-password?token=no-such-token", access: "none", posts: () => [{ token: "no-such-token" }] },
   "routes/invitation.$token": { path: () => "/invitation/no-such-token", access: "none", posts: () => [{}] },
-  "routes/account": { path: (v) => `/account?patientId=${v.patientId}`, access: "none", posts: (v) => [{ intent: "unknown", exportId: v.exportId }] },
+  "routes/account": {
+    path: (v) => `/account?patientId=${v.patientId}`,
+    access: "none",
+    // The account's forms act on the signed-in user only, whatever ids are posted with them.
+    // (A real withdrawal by the victim would delete the photos the later API checks expect to find.)
+    posts: (v) => [{ intent: "unknown", exportId: v.exportId }, { intent: "withdraw-consent", scope: "everything", patientId: v.patientId }, { intent: "cancel-erasure", patientId: v.patientId }],
+  },
   "routes/account.export.$exportId": { path: (v) => `/account/export/${v.exportId}`, access: "self" },
   "routes/admin._index": { path: () => "/admin", access: "none", posts: () => [{}] },
   "routes/admin.audit": { path: (v) => `/admin/audit?patientId=${v.patientId}`, access: "none" },
