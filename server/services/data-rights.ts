@@ -6,7 +6,9 @@ import { DomainError } from "../domain/domain-error";
 import { enqueueJob } from "../jobs/queue";
 import { sendMailOnce } from "../jobs/mail-once";
 import { audit } from "./audit";
+import { renderInvoicePdf } from "./billing/invoice-pdf";
 import { readPhotoFile } from "./diary/photo-store";
+import { homeworkPdfFor } from "./homework/homework";
 import type { Actor, AppServices } from "./context";
 
 export const DATA_EXPORT_JOB = "data-export";
@@ -58,12 +60,41 @@ export async function buildDataExport(services: AppServices, exportId: string): 
     const bytes = await readPhotoFile(services, photoPath!);
     if (bytes) files[`photos/${path.basename(photoPath!)}`] = bytes;
   }
+  // Printable copies: each session's homework sheet and each invoice, as the patient received them.
+  const homeworkSessions = await services.db
+    .selectFrom("homeworkItem as h")
+    .innerJoin("clinicalSession as s", "s.id", "h.sessionId")
+    .select(["s.id"])
+    .distinct()
+    .where("s.patientId", "=", userId)
+    .execute();
+  for (const { id } of homeworkSessions) {
+    const { pdf, fileName } = await homeworkPdfFor(services, { userId, role: "patient" }, id);
+    files[`homework/${fileName.replace(/\.pdf$/, "")}-${id.slice(0, 8)}.pdf`] = new Uint8Array(pdf);
+  }
+  const invoices = await services.db.selectFrom("invoice").selectAll().where("patientId", "=", userId).orderBy("createdAt").execute();
+  for (const inv of invoices) {
+    const pdf = await renderInvoicePdf({
+      clinicName: "Facial Palsy Clinic",
+      invoiceId: inv.id,
+      billedTo: user.name,
+      description: inv.kind === "consultation" ? "Consultation (40 minutes)" : inv.kind === "block" ? `Program sessions, block ${inv.block ?? ""}`.trim() : "Supporting session",
+      amountCents: inv.amountCents,
+      currency: inv.currency,
+      status: inv.status,
+      issuedOn: inv.createdAt.toISOString().slice(0, 10),
+      dueOn: inv.dueAt?.toISOString().slice(0, 10) ?? null,
+      paidOn: inv.paidAt?.toISOString().slice(0, 10) ?? null,
+    });
+    files[`invoices/invoice-${inv.createdAt.toISOString().slice(0, 10)}-${inv.id.slice(0, 8)}.pdf`] = new Uint8Array(pdf);
+  }
   const readme = [
     "Your data from the facial palsy rehabilitation platform",
     `Prepared on ${services.now().toISOString()} for ${user.name}.`,
     "",
     "data.json holds every record about you, one list per kind of record (machine-readable JSON).",
     "photos/ holds the face photos you chose to keep (only if you opted in).",
+    "homework/ holds the printable sheet of each session's homework; invoices/ one PDF per invoice.",
     "Times are in UTC.",
   ].join("\n");
   files["README.txt"] = strToU8(readme);

@@ -1,3 +1,4 @@
+import { totpCode } from "../setup/totp";
 import { expect, test } from "@playwright/test";
 import { expectAccessible, linkFrom, logIn, waitForMail } from "./support/helpers";
 
@@ -67,13 +68,57 @@ test("an admin invites a therapist, who sets a password from the e-mailed link",
   await invited.getByLabel("Password", { exact: true }).fill("therapy takes patience");
   await invited.getByLabel("The same password again").fill("therapy takes patience");
   await invited.getByRole("button", { name: "Activate my account" }).click();
-  await expect(invited).toHaveURL(/\/therapist$/);
+  // Staff set up two-step sign-in before anything else.
+  await expect(invited).toHaveURL(/\/account\/two-factor$/);
+  await expect(invited.getByRole("heading", { name: "Set up two-step sign-in" })).toBeVisible();
+  await expectAccessible(invited);
+  await invited.goto("/therapist");
+  await expect(invited).toHaveURL(/\/account\/two-factor$/);
+  await invited.getByLabel("Your password").fill("therapy takes patience");
+  await invited.getByRole("button", { name: "Start set-up" }).click();
+  await expect(invited.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  await expectAccessible(invited);
+  const key = (await invited.getByTestId("totp-secret").textContent())!.trim();
+  await invited.getByLabel("6-digit code").fill(totpCode(key));
+  await invited.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  await expect(invited).toHaveURL(/\/therapist\?twoFactor=on$/);
   await expect(invited.getByRole("heading", { name: "Therapist home" })).toBeVisible();
   await expectAccessible(invited);
+  // The next sign-in asks for the code.
+  const again = await (await browser.newContext()).newPage();
+  await logIn(again, email, "therapy takes patience", key);
+  await expect(again).toHaveURL(/\/therapist$/);
 
   // The link works once.
   await invited.goto(linkFrom(mail, "/invitation/"));
   await expect(invited.getByRole("heading", { name: "This invitation is no longer valid" })).toBeVisible();
+});
+
+test("staff sign in with a code from their authenticator app after the password", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill("therapist2@demo.clinic");
+  await page.getByLabel("Password").fill("demo-clinic-2026");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await expect(page.getByLabel("Code")).toBeFocused();
+  await expectAccessible(page);
+  await page.getByLabel("Code").fill("000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("This code is not correct")).toBeVisible();
+  await page.getByLabel("Code").fill(totpCode());
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/therapist$/);
+});
+
+test("a patient's account page lists consents and what erasure keeps, accessibly", async ({ page }) => {
+  await logIn(page, "patient3@demo.clinic");
+  await page.goto("/account");
+  await expect(page.getByRole("heading", { name: "Your consents" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Erase your account" })).toBeVisible();
+  await expect(page.getByText(/Invoices: amount, currency, date, payment status/)).toBeVisible();
+  await page.getByRole("button", { name: "Ask to erase my account" }).click();
+  await expect(page.getByText("Tick the box to confirm you understand erasure cannot be undone")).toBeVisible();
+  await expectAccessible(page);
 });
 
 test("a patient opening a therapist page is refused", async ({ page }) => {

@@ -105,7 +105,7 @@ const PAGES: Record<string, PageSpec> = {
     access: "none",
     // The account's forms act on the signed-in user only, whatever ids are posted with them.
     // (A real withdrawal by the victim would delete the photos the later API checks expect to find.)
-    posts: (v) => [{ intent: "unknown", exportId: v.exportId }, { intent: "withdraw-consent", scope: "everything", patientId: v.patientId }, { intent: "cancel-erasure", patientId: v.patientId }],
+    posts: (v): Form[] => [{ intent: "unknown", exportId: v.exportId }, { intent: "withdraw-consent", scope: "everything", patientId: v.patientId }, { intent: "cancel-erasure", patientId: v.patientId }],
   },
   "routes/account.export.$exportId": { path: (v) => `/account/export/${v.exportId}`, access: "self" },
   "routes/admin._index": { path: () => "/admin", access: "none", posts: () => [{}] },
