@@ -88,7 +88,6 @@ export default function CallRoom(props: CallRoomProps) {
       t.on("state", setState);
       t.on("quality", setQuality);
       await t.start(stream);
-      (window as any).__t.started = performance.now();
     },
     [sessionId],
   );
@@ -98,9 +97,7 @@ export default function CallRoom(props: CallRoomProps) {
       const s = socket.current ?? connectSocket();
       socket.current = s;
       if (!s.connected) await new Promise<void>((resolve) => s.once("connect", () => resolve()));
-      (window as any).__t = { join: performance.now() };
       const ack = (await s.emitWithAck("call:join", { sessionId, peerId: PEER_ID })) as JoinAck;
-      (window as any).__t.ack = performance.now();
       if (!ack.ok || !ack.data) {
         if (ack.error === "CALL_ENDED") return finish();
         setPhase({ name: "error", message: ack.message ?? "The call could not be joined." });
