@@ -20,19 +20,35 @@ export interface AuditEntry {
  * security events. Append-only (a database trigger refuses updates and deletes). Never the content.
  */
 export async function audit(services: Pick<AppServices, "db">, entry: AuditEntry, executor: Kysely<Database> = services.db): Promise<void> {
+  await auditAll(services, [entry], executor);
+}
+
+/** Several events in one insert (e.g. a list that shows several patients: one row per patient). */
+export async function auditAll(services: Pick<AppServices, "db">, entries: readonly AuditEntry[], executor: Kysely<Database> = services.db): Promise<void> {
+  if (entries.length === 0) return;
   await executor
     .insertInto("auditEvent")
-    .values({
-      actorId: entry.actor?.userId ?? null,
-      actorRole: entry.actor?.role ?? null,
-      action: entry.action,
-      outcome: entry.outcome ?? "allowed",
-      recordType: entry.recordType ?? null,
-      recordId: entry.recordId ?? null,
-      patientId: entry.patientId ?? null,
-      ip: entry.ip ?? entry.actor?.ip ?? null,
-    })
+    .values(
+      entries.map((entry) => ({
+        actorId: entry.actor?.userId ?? null,
+        actorRole: entry.actor?.role ?? null,
+        action: entry.action,
+        outcome: entry.outcome ?? "allowed",
+        recordType: entry.recordType ?? null,
+        recordId: entry.recordId ?? null,
+        patientId: entry.patientId ?? null,
+        ip: entry.ip ?? entry.actor?.ip ?? null,
+      })),
+    )
     .execute();
+}
+
+/**
+ * A read of a list spanning several patients (a therapist's patients, the unpaid invoices): one row
+ * per patient shown, so a search by patient finds it; the record id is the patient's id.
+ */
+export async function auditPatientList(services: Pick<AppServices, "db">, entry: Omit<AuditEntry, "patientId" | "recordId">, patientIds: Iterable<string>): Promise<void> {
+  await auditAll(services, [...new Set(patientIds)].map((patientId) => ({ ...entry, patientId, recordId: patientId })));
 }
 
 const filterSchema = z.object({

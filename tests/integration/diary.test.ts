@@ -97,8 +97,8 @@ describe.each(databaseKinds)("diary on %s", (kind) => {
     const steal = await c.patient2!.request("/api/diary/snapshots", { method: "POST", json: { ...goodSnapshot(), entryId: ids.entry } });
     expect(steal.status).toBe(403);
     // Reads are audit-logged.
-    const audits = await t.services.db.selectFrom("diaryAudit").select(["action", "actorId"]).where("patientId", "=", ids.patient1!).execute();
-    expect(audits.some((a) => a.action === "snapshot.read" && a.actorId === ids.therapist1)).toBe(true);
+    const audits = await t.services.db.selectFrom("auditEvent").select(["action", "actorId", "recordId"]).where("patientId", "=", ids.patient1!).execute();
+    expect(audits.some((a) => a.action === "snapshot.read" && a.actorId === ids.therapist1 && a.recordId === ids.snapshot)).toBe(true);
   });
 
   it("bad snapshots get a clear error naming the field and store nothing", async () => {

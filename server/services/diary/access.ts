@@ -1,11 +1,12 @@
 /**
  * Who may read and write a patient's diary and face snapshots: the patient, and therapists who hold or
  * held a session or program with them. Nobody else — not planners, not admins, not other patients or
- * therapists (health data). Every read and change is written to `diary_audit`.
+ * therapists (health data). Every read and change is recorded in the audit trail (`audit_event`).
  */
 import { DomainError } from "../../domain/domain-error";
 import { isTherapistOf } from "../journey/common";
 import type { Queryable } from "../../jobs/queue";
+import { audit as auditEvent } from "../audit";
 import type { Actor, AppServices } from "../context";
 
 export type DiaryViewer = "patient" | "therapist";
@@ -23,8 +24,12 @@ export function assertPatientSelf(actor: Actor): void {
   if (actor.role !== "patient") throw new DomainError("FORBIDDEN", "Only the patient can do this in their own diary.");
 }
 
-export async function audit(db: Queryable, now: Date, actor: Actor | null, patientId: string, action: string, targetId?: string): Promise<void> {
-  await db.insertInto("diaryAudit").values({ actorId: actor?.userId ?? null, patientId, action, targetId: targetId ?? null, at: now }).execute();
+/**
+ * Records a read or change of a patient's diary in the audit trail: the record's type and id (the
+ * patient's id for the whole diary), never its content. Inside a transaction, it is written with it.
+ */
+export async function audit(db: Queryable, actor: Actor | null, patientId: string, action: string, recordType: string, recordId: string): Promise<void> {
+  await auditEvent({ db }, { actor, action, recordType, recordId, patientId }, db);
 }
 
 export function logEvent(services: AppServices, event: string, ids: Record<string, string | number | null | undefined>): void {

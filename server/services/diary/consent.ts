@@ -58,7 +58,7 @@ export async function grantFaceConsent(services: AppServices, actor: Actor, inpu
   if (!current[parsed.data.scope]) {
     await services.db.transaction().execute(async (trx) => {
       await trx.insertInto("faceConsent").values({ patientId: actor.userId, scope: parsed.data.scope, textVersion: FACE_CONSENT_TEXT_VERSION, grantedAt: now, withdrawnAt: null }).execute();
-      await audit(trx, now, actor, actor.userId, `consent.grant.${parsed.data.scope}`);
+      await audit(trx, actor, actor.userId, "consent.granted", "face_consent", parsed.data.scope);
     });
     logEvent(services, "diary.consent_granted", { scope: parsed.data.scope });
   }
@@ -100,7 +100,7 @@ export async function withdrawFaceConsent(services: AppServices, actor: Actor, i
       await trx.updateTable("faceCapture").set({ photoPath: null, photoMime: null }).where("id", "in", photos.map((p) => p.id)).execute();
     }
     await trx.updateTable("faceConsent").set({ withdrawnAt: now }).where("patientId", "=", patientId).where("scope", "in", scopes).where("withdrawnAt", "is", null).execute();
-    await audit(trx, now, actor, patientId, `consent.withdraw.${parsed.data.scope}`);
+    await audit(trx, actor, patientId, "consent.withdrawn", "face_consent", parsed.data.scope);
     return { paths: photos.map((p) => p.photoPath!), snapshotsDeleted: deleted };
   });
   const photosDeleted = await deletePhotoFiles(services, paths);

@@ -76,7 +76,7 @@ export async function createDiaryEntry(services: AppServices, actor: Actor, inpu
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx.deleteFrom("diaryDraft").where("patientId", "=", actor.userId).execute();
-    await audit(trx, now, actor, actor.userId, "entry.create", row.id);
+    await audit(trx, actor, actor.userId, "diary_entry.created", "diary_entry", row.id);
     await scheduleDiaryReminder(trx, actor.userId, now);
     return row.id;
   });
@@ -151,7 +151,7 @@ export async function getDiary(services: AppServices, actor: Actor, patientId: s
   const viewer = await assertDiaryReader(services.db, actor, patientId);
   const patient = await services.db.selectFrom("user").select(["id", "name", "timeZone"]).where("id", "=", patientId).executeTakeFirstOrThrow();
   const [status, entries] = await Promise.all([loadDiaryStatus(services.db, patientId, services.now()), entryViews(services, patientId)]);
-  await audit(services.db, services.now(), actor, patientId, "diary.read");
+  await audit(services.db, actor, patientId, "diary.read", "diary", patientId);
   return { patient, viewer, status, entries };
 }
 
@@ -162,7 +162,7 @@ export async function getDiaryEntry(services: AppServices, actor: Actor, entryId
   if (!row) throw new DomainError("NOT_FOUND", "There is no such diary entry.");
   const viewer = await assertDiaryReader(services.db, actor, row.patientId);
   const [entry] = await entryViews(services, row.patientId, [row.id]);
-  await audit(services.db, services.now(), actor, row.patientId, "entry.read", row.id);
+  await audit(services.db, actor, row.patientId, "diary_entry.read", "diary_entry", row.id);
   return { patientId: row.patientId, viewer, entry: entry! };
 }
 
@@ -180,7 +180,7 @@ export async function replyToDiaryEntry(services: AppServices, actor: Actor, inp
   const now = services.now();
   const replyId = await services.db.transaction().execute(async (trx) => {
     const row = await trx.insertInto("diaryReply").values({ entryId: parsed.data.entryId, authorId: actor.userId, body: parsed.data.body, createdAt: now }).returning("id").executeTakeFirstOrThrow();
-    await audit(trx, now, actor, patientId, "entry.reply", row.id);
+    await audit(trx, actor, patientId, "diary_reply.created", "diary_reply", row.id);
     await enqueueJob(trx, { kind: DIARY_REPLY_JOB, payload: { replyId: row.id }, runAt: now, dedupeKey: `${DIARY_REPLY_JOB}:${row.id}` });
     return row.id;
   });
@@ -241,7 +241,7 @@ export async function setDiaryInterval(services: AppServices, actor: Actor, inpu
       .values({ patientId, intervalDays, updatedBy: actor.userId, updatedAt: now })
       .onConflict((oc) => oc.column("patientId").doUpdateSet({ intervalDays, updatedBy: actor.userId, updatedAt: now }))
       .execute();
-    await audit(trx, now, actor, patientId, "interval.set");
+    await audit(trx, actor, patientId, "diary_interval.updated", "diary_preference", patientId);
     await scheduleDiaryReminder(trx, patientId, now);
   });
   return { ok: true, value: { intervalDays } };

@@ -127,7 +127,7 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
         })
         .execute();
     }
-    await audit(trx, now, actor, patientId, "snapshot.create", row.id);
+    await audit(trx, actor, patientId, "snapshot.created", "face_snapshot", row.id);
     return { snapshotId: row.id, entryId: theEntryId };
   });
   logEvent(services, "diary.snapshot_saved", { snapshotId: saved.snapshotId, captures: snapshot.captures.length, computeMs: Math.round(computeMs * 10) / 10 });
@@ -163,7 +163,7 @@ export async function attachSnapshotPhoto(
   const relative = await writePhotoFile(services, actor.userId, capture.id, type.ext, input.bytes);
   await services.db.updateTable("faceCapture").set({ photoPath: relative, photoMime: type.mime }).where("id", "=", capture.id).execute();
   if (capture.photoPath && capture.photoPath !== relative) await deletePhotoFiles(services, [capture.photoPath]);
-  await audit(services.db, services.now(), actor, actor.userId, "snapshot.photo", capture.id);
+  await audit(services.db, actor, actor.userId, "snapshot_photo.saved", "face_capture", capture.id);
   return { ok: true, value: { captureId: capture.id } };
 }
 
@@ -185,7 +185,7 @@ export async function getSnapshot(services: AppServices, actor: Actor, snapshotI
   await assertDiaryReader(services.db, actor, snap.patientId);
   const [fresh] = await ensureFresh(services, [snap]);
   const captures = await services.db.selectFrom("faceCapture").select(["id", "expression", "imageWidth", "imageHeight", "landmarks", "pose", "photoPath"]).where("snapshotId", "=", snap.id).execute();
-  await audit(services.db, services.now(), actor, snap.patientId, "snapshot.read", snap.id);
+  await audit(services.db, actor, snap.patientId, "snapshot.read", "face_snapshot", snap.id);
   const result = fresh!.measures as SymmetryResult;
   return {
     id: snap.id,
@@ -212,7 +212,7 @@ export async function readCapturePhoto(services: AppServices, actor: Actor, capt
   if (!row.photoPath || !row.photoMime) throw new DomainError("NOT_FOUND", "No picture was kept for this expression.");
   const bytes = await readPhotoFile(services, row.photoPath);
   if (!bytes) throw new DomainError("NOT_FOUND", "No picture was kept for this expression.");
-  await audit(services.db, services.now(), actor, row.patientId, "snapshot.photo_read", row.id);
+  await audit(services.db, actor, row.patientId, "snapshot_photo.read", "face_capture", row.id);
   return { bytes, mime: row.photoMime };
 }
 
@@ -227,7 +227,7 @@ export async function getSymmetryTrend(services: AppServices, actor: Actor, pati
   const rows = await services.db.selectFrom("faceSnapshot").select(["id", "entryId", "capturedAt", "measures", "algorithmVersion"]).where("patientId", "=", patientId).orderBy("capturedAt", "asc").execute();
   const fresh = await ensureFresh(services, rows);
   const captures = rows.length ? await services.db.selectFrom("faceCapture").select(["snapshotId", "expression", "photoPath"]).where("snapshotId", "in", rows.map((r) => r.id)).execute() : [];
-  await audit(services.db, services.now(), actor, patientId, "trend.read");
+  await audit(services.db, actor, patientId, "diary_trend.read", "diary", patientId);
   return {
     series: buildTrend(fresh.map((r) => ({ id: r.id, capturedAt: r.capturedAt, result: r.measures as SymmetryResult }))),
     snapshots: fresh.map((r) => ({
