@@ -2,6 +2,7 @@ import { z } from "zod";
 import { signedIn } from "../access/access";
 import { isPlainRecord } from "../domain/collab/payload-checks";
 import { SYNC_EVENTS } from "../domain/collab/sync-protocol";
+import { audit } from "../services/audit";
 import { getCallContext } from "../services/calls";
 import { attachableIllustrationIds } from "../services/homework/catalogue";
 import { saveBoardLock } from "../services/homework/session-sync";
@@ -12,10 +13,14 @@ import { defineEvent, type SocketContext, type SocketEventDef } from "./event-ty
 const sessionId = z.string().uuid("sessionId must be a session id");
 
 type BoardRole = "therapist" | "patient" | "guest_staff";
+interface OpenedBoard {
+  role: BoardRole;
+  patientId: string;
+}
 
-/** Sessions whose board this socket opened, with the user's role there (checked once, at board:join). */
-function openedBoards(ctx: SocketContext): Map<string, BoardRole> {
-  return ((ctx.socket.data.boards as Map<string, BoardRole> | undefined) ??= new Map<string, BoardRole>());
+/** Sessions whose board this socket opened, with the user's role there and the session's patient (checked once, at board:join). */
+function openedBoards(ctx: SocketContext): Map<string, OpenedBoard> {
+  return ((ctx.socket.data.boards as Map<string, OpenedBoard> | undefined) ??= new Map<string, OpenedBoard>());
 }
 
 function fail(code: string, message: string): never {
@@ -23,12 +28,14 @@ function fail(code: string, message: string): never {
 }
 
 /** The user's role on this session's board; only a socket admitted to the call and that joined the board. */
-function roleIn(ctx: SocketContext, id: unknown): BoardRole {
+function boardOf(ctx: SocketContext, id: unknown): OpenedBoard {
   if (typeof id !== "string") fail("INVALID_PAYLOAD", "sessionId is required.");
-  const role = openedBoards(ctx).get(id);
-  if (!role || !ctx.socket.rooms.has(rooms.call(id))) fail("NOT_IN_CALL", "You are not in this session's call.");
-  return role;
+  const board = openedBoards(ctx).get(id);
+  if (!board || !ctx.socket.rooms.has(rooms.call(id))) fail("NOT_IN_CALL", "You are not in this session's call.");
+  return board;
 }
+
+const roleIn = (ctx: SocketContext, id: unknown): BoardRole => boardOf(ctx, id).role;
 
 const sessionOf = (payload: unknown): unknown => (isPlainRecord(payload) ? payload.sessionId : undefined);
 
@@ -40,7 +47,7 @@ function syncEvent(event: string, allowed: (role: BoardRole, locked: boolean) =>
     schema: z.unknown(),
     handle: async (ctx, payload) => {
       const id = sessionOf(payload);
-      const role = roleIn(ctx, id);
+      const { role, patientId } = boardOf(ctx, id);
       const hub = boardHub(ctx.services, ctx.io);
       const entry = await hub.entry(id as string);
       const refusal = allowed(role, entry.locked);
@@ -53,7 +60,7 @@ function syncEvent(event: string, allowed: (role: BoardRole, locked: boolean) =>
           if (unknown) fail("INVALID_PAYLOAD", `The change was refused: illustration ${unknown} is not available in this session.`);
         }
       }
-      return hub.apply(id as string, event, payload, ctx.socket);
+      return hub.apply(id as string, event, payload, ctx.socket, { actor: ctx.user, patientId });
     },
   });
 }
@@ -69,8 +76,9 @@ export const boardEvents: Record<string, SocketEventDef> = {
     handle: async (ctx, { sessionId: id }) => {
       if (!ctx.socket.rooms.has(rooms.call(id))) fail("NOT_IN_CALL", "You are not in this session's call.");
       const call = await getCallContext(ctx.services, ctx.user, id);
-      openedBoards(ctx).set(id, call.myRole);
+      openedBoards(ctx).set(id, { role: call.myRole, patientId: call.patient.id });
       const entry = await boardHub(ctx.services, ctx.io).entry(id);
+      await audit(ctx.services, { actor: ctx.user, action: "board.read", recordType: "session_board", recordId: id, patientId: call.patient.id });
       return { role: call.myRole, locked: entry.locked, board: entry.state.board, homework: entry.state.homework };
     },
   }),

@@ -11,6 +11,8 @@ import type { BoardElement, BoardPage } from "../domain/collab/board-reconcile";
 import type { HomeworkItem } from "../domain/collab/homework-list";
 import { type AckMessage, handleClientMessage, type SessionSyncState, SYNC_EVENTS } from "../domain/collab/sync-protocol";
 import type { AppServices } from "../services/context";
+import type { AuditEntry } from "../services/audit";
+import type { CallUser } from "../services/calls";
 import { loadSessionSyncState, persistManySyncChanges, type SyncChanges } from "../services/homework/session-sync";
 import { rooms } from "./constants";
 
@@ -42,13 +44,19 @@ export class SyncRejected extends Error {
   }
 }
 
-const emptyChanges = (): SyncChanges => ({ pages: [], elements: new Map(), homework: [] });
+const emptyChanges = (): SyncChanges & { audit: AuditEntry[] } => ({ pages: [], elements: new Map(), homework: [], audit: [] });
+
+/** Who sent a change, for the audit trail: the acting user and the session's patient. */
+export interface ChangeAuthor {
+  actor: CallUser;
+  patientId: string;
+}
 
 export class BoardHub {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly loading = new Map<string, Promise<SessionEntry>>();
   private readonly sweeper: ReturnType<typeof setInterval>;
-  private pending = new Map<string, SyncChanges>();
+  private pending = new Map<string, SyncChanges & { audit: AuditEntry[] }>();
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -85,7 +93,13 @@ export class BoardHub {
    * One client message: check and merge (pure), relay to the others in the call, then resolve once
    * saved. Throws {@link SyncRejected} for a bad message (nothing applied, nobody else affected).
    */
-  async apply(sessionId: string, event: string, payload: unknown, relayFrom: { to(room: string): { emit(event: string, payload: unknown): boolean } }): Promise<AckMessage> {
+  async apply(
+    sessionId: string,
+    event: string,
+    payload: unknown,
+    relayFrom: { to(room: string): { emit(event: string, payload: unknown): boolean } },
+    author?: ChangeAuthor,
+  ): Promise<AckMessage> {
     let entry = await this.entry(sessionId);
     const received = performance.now();
     let result = handleClientMessage(entry.state, event, payload);
@@ -103,18 +117,19 @@ export class BoardHub {
     if (result.broadcast) {
       relayFrom.to(rooms.call(sessionId)).emit(result.broadcast.event, result.broadcast.payload);
       hopObserver?.(performance.now() - received, event);
-      this.queue(sessionId, result.broadcast);
+      this.queue(sessionId, result.broadcast, author);
       await this.saved();
     }
     return result.ack;
   }
 
-  private queue(sessionId: string, broadcast: NonNullable<ReturnType<typeof handleClientMessage>["broadcast"]>): void {
+  private queue(sessionId: string, broadcast: NonNullable<ReturnType<typeof handleClientMessage>["broadcast"]>, author?: ChangeAuthor): void {
     let pending = this.pending.get(sessionId);
     if (!pending) {
       pending = emptyChanges();
       this.pending.set(sessionId, pending);
     }
+    if (author) this.queueAudit(pending.audit, sessionId, broadcast, author);
     if (broadcast.event === SYNC_EVENTS.boardUpdate) {
       // Accepted elements are the state's winners: a later one of the same id replaces an earlier one.
       const { pageId, elements } = broadcast.payload as { pageId: string; elements: BoardElement[] };
@@ -125,6 +140,21 @@ export class BoardHub {
       pending.pages.push(...(broadcast.payload as { pages: BoardPage[] }).pages);
     } else if (broadcast.event === SYNC_EVENTS.homeworkUpsert) {
       pending.homework.push(...(broadcast.payload as { items: HomeworkItem[] }).items);
+    }
+  }
+
+  /**
+   * The audit rows saved with the changes: one per homework change (with its author), and one
+   * `board.changed` per author per save window for drawing — a row per stroke would add a write per
+   * message on the whiteboard's hot path and tell an auditor nothing more.
+   */
+  private queueAudit(entries: AuditEntry[], sessionId: string, broadcast: { event: string; payload: unknown }, { actor, patientId }: ChangeAuthor): void {
+    if (broadcast.event === SYNC_EVENTS.homeworkUpsert) {
+      const items = (broadcast.payload as { items: HomeworkItem[] }).items;
+      const action = items.length > 0 && items.every((item) => item.isDeleted) ? "homework.removed" : "homework.changed";
+      entries.push({ actor, action, recordType: "session_homework", recordId: sessionId, patientId });
+    } else if (!entries.some((e) => e.action === "board.changed" && e.actor?.userId === actor.userId)) {
+      entries.push({ actor, action: "board.changed", recordType: "session_board", recordId: sessionId, patientId });
     }
   }
 

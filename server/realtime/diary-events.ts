@@ -24,7 +24,7 @@ async function inCall(ctx: SocketContext, id: string, role: "therapist" | "patie
 }
 
 function actorOf(ctx: SocketContext): Actor {
-  return { userId: ctx.user.userId, role: ctx.user.role, sessionId: ctx.user.sessionId, ip: "" };
+  return { userId: ctx.user.userId, role: ctx.user.role, sessionId: ctx.user.sessionId, ip: ctx.user.ip };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface SocketUser {
   role: "patient" | "therapist" | "planner" | "admin";
   sessionId: string;
   name: string;
+  /** The client's address (as the HTTP side sees it), for the audit trail. */
+  ip: string;
 }
 
 export type Ack = { ok: true; data?: unknown } | { ok: false; error: string; message: string };

@@ -27,6 +27,8 @@ function sameHost(origin: string, host: string | undefined): boolean {
   }
 }
 
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
 function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();
   for (const [key, value] of Object.entries(raw)) {
@@ -75,7 +77,9 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     const session = await getAuthSession(services.auth, headersOf(socket.request.headers)).catch(() => null);
     if (!session) return next(new Error("UNAUTHENTICATED"));
     if (session.user.twoFactorSetupRequired) return next(new Error("TWO_FACTOR_SETUP_REQUIRED"));
-    socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, name: session.user.name } satisfies SocketUser;
+    const forwarded = services.env.TRUSTED_PROXY_HEADER ? headerValue(socket.request.headers[services.env.TRUSTED_PROXY_HEADER.toLowerCase()])?.split(",")[0]?.trim() : undefined;
+    const ip = forwarded || socket.handshake.address;
+    socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, name: session.user.name, ip } satisfies SocketUser;
     next();
   });
 
@@ -104,7 +108,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
       const def = socketEvents[event];
       if (!def) return reply({ ok: false, error: "UNKNOWN_EVENT", message: `Unknown event ${event}` });
       if (decideAccess(def.access, user.role) !== "allow") {
-        await audit(services, { actor: { userId: user.userId, role: user.role, ip: socket.handshake.address }, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event });
+        await audit(services, { actor: user, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event });
         return reply({ ok: false, error: "FORBIDDEN", message: "Not allowed" });
       }
       const parsed = def.schema.safeParse(args[0]);
@@ -114,7 +118,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
       } catch (error) {
         const code = (error as { code?: string }).code ?? "INTERNAL";
         if (code === "FORBIDDEN") {
-          await audit(services, { actor: { userId: user.userId, role: user.role, ip: socket.handshake.address }, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event }).catch(() => {});
+          await audit(services, { actor: user, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event }).catch(() => {});
         }
         if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event, name: (error as Error).name }, "socket handler failed");
         reply({ ok: false, error: code, message: code === "INTERNAL" ? "Something went wrong" : (error as Error).message });

@@ -15,6 +15,8 @@ import { canJoinSession, recordSessionCompleted } from "./journey";
 export interface CallUser {
   userId: string;
   role: "patient" | "therapist" | "planner" | "admin";
+  /** Where the request came from, for the audit trail. */
+  ip?: string;
 }
 
 export interface CallContext {
@@ -285,7 +287,7 @@ export async function getAttendance(services: AppServices, user: CallUser, sessi
     if (ctx.myRole === "patient") throw new DomainError("FORBIDDEN", "Attendance is kept for the clinic.");
   }
   const session = await services.db.selectFrom("clinicalSession").select(["therapistId", "patientId"]).where("id", "=", sessionId).executeTakeFirst();
-  await audit(services, { actor: { userId: user.userId, role: user.role }, action: "attendance.read", recordType: "clinical_session", recordId: sessionId, patientId: session?.patientId ?? null });
+  await audit(services, { actor: user, action: "attendance.read", recordType: "clinical_session", recordId: sessionId, patientId: session?.patientId ?? null });
   const rows = await services.db
     .selectFrom("callAttendance as a")
     .innerJoin("user as u", "u.id", "a.userId")

@@ -6,11 +6,20 @@ import { SESSION_MINUTES } from "../domain/call-window";
 import { DomainError } from "../domain/domain-error";
 import { sessionBookedEmail } from "../mail/journey-templates";
 import { fieldErrorsOf, type FormResult } from "./accounts";
-import type { AppServices } from "./context";
+import { auditPatientList } from "./audit";
+import type { Actor, AppServices } from "./context";
 import { loadJourneySettings } from "./journey/settings";
 
+/** The therapist's own patient list (audited: it names the clinic's patients). */
+export async function listMyPatients(services: AppServices, actor: Pick<Actor, "userId" | "role" | "ip">) {
+  if (actor.role !== "therapist") throw new DomainError("FORBIDDEN", "Only therapists have a patient list.");
+  const patients = await patientsOf(services, actor.userId);
+  await auditPatientList(services, { actor, action: "patient.list_read", recordType: "patient_list" }, patients.map((p) => p.id));
+  return patients;
+}
+
 /** Patients a therapist works with: anyone with a session or a program with them. */
-export async function listMyPatients(services: AppServices, therapistId: string) {
+async function patientsOf(services: AppServices, therapistId: string) {
   return services.db
     .selectFrom("user as p")
     .select(["p.id", "p.name", "p.timeZone"])
@@ -45,7 +54,7 @@ export async function scheduleSessionForPatient(
   const parsed = scheduleSchema.safeParse(input);
   if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
   const { patientId, kind, startsAtLocal } = parsed.data;
-  const patients = await listMyPatients(services, therapist.userId);
+  const patients = await patientsOf(services, therapist.userId);
   const patient = patients.find((p) => p.id === patientId);
   if (!patient) return { ok: false, status: 422, fieldErrors: { patientId: "Choose one of your patients" } };
   const local = DateTime.fromISO(startsAtLocal, { zone: therapist.timeZone });

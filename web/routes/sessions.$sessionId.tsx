@@ -20,7 +20,7 @@ const CallRoom = lazy(() => import("../components/call/call-room.client"));
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const session = context.session!;
-  const user = { userId: session.user.id, role: session.user.role };
+  const user = actorOf(context);
   try {
     const ctx = await getCallContext(context.services, user, params.sessionId ?? "");
     let attendance: AttendanceSummary | null = null;

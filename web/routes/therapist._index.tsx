@@ -22,9 +22,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
   const [sessions, patients, awaitingOutcome, adherence, awaitingDecision, programs] = await Promise.all([
     listMySessions(context.services, { userId: id, role }),
-    listMyPatients(context.services, id),
+    listMyPatients(context.services, actorOf(context)),
     consultationsAwaitingOutcome(context.services, actorOf(context)),
-    adherenceForTherapist(context.services, { userId: id, role }),
+    adherenceForTherapist(context.services, actorOf(context)),
     programsAwaitingDecision(context.services, actorOf(context)),
     therapistPrograms(context.services, actorOf(context)),
   ]);

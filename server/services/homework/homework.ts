@@ -9,6 +9,7 @@ import { DomainError } from "../../domain/domain-error";
 import { type AdherenceSummary, localDate, nextReminderAt, summariseAdherence } from "../../domain/homework/adherence";
 import { enqueueJob, jsonb, type Queryable } from "../../jobs/queue";
 import type { FormResult } from "../accounts";
+import { audit, auditPatientList } from "../audit";
 import type { AppServices } from "../context";
 import { illustrationBytes } from "./catalogue";
 import { type HomeworkUser, isUuid, sessionParticipant } from "./common";
@@ -81,8 +82,9 @@ async function buildSheet(services: AppServices, sessionId: string) {
 
 /** The PDF of a session's homework, for its participants (the patient any time from the homework page). */
 export async function homeworkPdfFor(services: AppServices, user: HomeworkUser, sessionId: string): Promise<{ pdf: Buffer; fileName: string }> {
-  await sessionParticipant(services, user, sessionId);
+  const call = await sessionParticipant(services, user, sessionId);
   const { sheet, info } = await buildSheet(services, sessionId);
+  await audit(services, { actor: user, action: "homework.pdf_read", recordType: "session_homework", recordId: sessionId, patientId: call.patient.id });
   return { pdf: await renderHomeworkSheet(sheet), fileName: `homework-${info.startsAt.toISOString().slice(0, 10)}.pdf` };
 }
 
@@ -139,6 +141,8 @@ export async function listMyHomework(services: AppServices, user: HomeworkUser):
     .select(["h.sessionId", "h.data", "s.startsAt", "t.name as therapistName"])
     .where("s.patientId", "=", user.userId)
     .execute();
+  // Every session's homework of the patient: one read, keyed by the patient.
+  await audit(services, { actor: user, action: "homework.read", recordType: "homework_list", recordId: user.userId, patientId: user.userId });
   const bySession = new Map<string, { startsAt: Date; therapistName: string; data: HomeworkItem[] }>();
   for (const row of rows) {
     const entry = bySession.get(row.sessionId) ?? { startsAt: row.startsAt, therapistName: row.therapistName, data: [] };
@@ -197,6 +201,7 @@ export async function logPractice(services: AppServices, user: HomeworkUser & { 
     .values({ patientId: user.userId, sessionId, practisedAt, minutes: parsed.data.minutes, itemIds: jsonb(parsed.data.itemIds), createdAt: now })
     .returning("id")
     .executeTakeFirstOrThrow();
+  await audit(services, { actor: user, action: "practice_log.created", recordType: "practice_log", recordId: row.id, patientId: user.userId });
   return { ok: true, value: { id: row.id } };
 }
 
@@ -204,6 +209,7 @@ export async function deletePractice(services: AppServices, user: HomeworkUser, 
   if (!isUuid(practiceId)) throw new DomainError("NOT_FOUND", "No such practice.");
   const result = await services.db.deleteFrom("practiceLog").where("id", "=", practiceId).where("patientId", "=", user.userId).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) throw new DomainError("NOT_FOUND", "No such practice.");
+  await audit(services, { actor: user, action: "practice_log.deleted", recordType: "practice_log", recordId: practiceId, patientId: user.userId });
 }
 
 async function practicesOf(services: AppServices, patientId: string, since: Date) {
@@ -214,6 +220,7 @@ async function practicesOf(services: AppServices, patientId: string, since: Date
 export async function myAdherence(services: AppServices, user: HomeworkUser & { timeZone: string }) {
   const now = services.now();
   const practices = await practicesOf(services, user.userId, new Date(now.getTime() - (ADHERENCE_DAYS + 1) * 86_400_000));
+  await audit(services, { actor: user, action: "adherence.read", recordType: "practice_log_list", recordId: user.userId, patientId: user.userId });
   return { summary: summariseAdherence(practices, { now, timeZone: user.timeZone, days: ADHERENCE_DAYS }), recent: practices.slice(0, 10) };
 }
 
@@ -249,6 +256,7 @@ export async function adherenceForTherapist(services: AppServices, user: Homewor
     const practices = await practicesOf(services, p.id, since);
     out.push({ patientId: p.id, name: p.name, timeZone: p.timeZone, summary: summariseAdherence(practices, { now, timeZone: p.timeZone, days: ADHERENCE_DAYS }) });
   }
+  await auditPatientList(services, { actor: user, action: "adherence.read", recordType: "practice_log_list" }, patients.map((p) => p.id));
   return out;
 }
 

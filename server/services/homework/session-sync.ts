@@ -9,6 +9,7 @@ import { type HomeworkItem, reconcileHomework, visibleHomework } from "../../dom
 import { mergeVersioned, type Versioned } from "../../domain/collab/last-writer-wins";
 import { createSessionSyncState, type SessionSyncState } from "../../domain/collab/sync-protocol";
 import { jsonb } from "../../jobs/queue";
+import { audit, auditAll, type AuditEntry } from "../audit";
 import type { AppServices } from "../context";
 import { type HomeworkUser, sessionParticipant } from "./common";
 
@@ -16,6 +17,8 @@ export interface SyncChanges {
   pages: BoardPage[];
   elements: Map<string, BoardElement[]>;
   homework: HomeworkItem[];
+  /** Who changed what (audit trail), written in the same transaction as the changes. */
+  audit?: AuditEntry[];
 }
 
 export async function loadSessionSyncState(services: AppServices, sessionId: string): Promise<{ state: SessionSyncState; locked: boolean }> {
@@ -53,7 +56,9 @@ export async function persistManySyncChanges(services: AppServices, bySession: M
   const pages: { sessionId: string; record: BoardPage }[] = [];
   const elements: { sessionId: string; pageId: string; record: BoardElement }[] = [];
   const items: { sessionId: string; record: HomeworkItem }[] = [];
+  const auditEntries: AuditEntry[] = [];
   for (const [sessionId, changes] of bySession) {
+    auditEntries.push(...(changes.audit ?? []));
     for (const record of changes.pages) pages.push({ sessionId, record });
     for (const [pageId, list] of changes.elements) for (const record of list) elements.push({ sessionId, pageId, record });
     for (const record of changes.homework) items.push({ sessionId, record });
@@ -103,6 +108,7 @@ export async function persistManySyncChanges(services: AppServices, bySession: M
           .execute();
       }
     }
+    await auditAll(services, auditEntries, trx);
   });
 }
 
@@ -131,14 +137,16 @@ export async function saveBoardLock(services: AppServices, sessionId: string, lo
 
 /** The whole board of a session, for its participants only (HTTP read, e.g. after a reload). */
 export async function readSessionBoard(services: AppServices, user: HomeworkUser, sessionId: string) {
-  await sessionParticipant(services, user, sessionId);
+  const call = await sessionParticipant(services, user, sessionId);
   const { state, locked } = await loadSessionSyncState(services, sessionId);
+  await audit(services, { actor: user, action: "board.read", recordType: "session_board", recordId: sessionId, patientId: call.patient.id });
   return { board: state.board, locked };
 }
 
 /** A session's homework list as its participants see it. */
 export async function readSessionHomework(services: AppServices, user: HomeworkUser, sessionId: string): Promise<HomeworkItem[]> {
-  await sessionParticipant(services, user, sessionId);
+  const call = await sessionParticipant(services, user, sessionId);
+  await audit(services, { actor: user, action: "homework.read", recordType: "session_homework", recordId: sessionId, patientId: call.patient.id });
   const rows = await services.db.selectFrom("homeworkItem").select("data").where("sessionId", "=", sessionId).execute();
   return visibleHomework(reconcileHomework([], rows.map((r) => r.data as HomeworkItem)));
 }

@@ -8,6 +8,7 @@ import { assessEligibility, type Eligibility, type Intake, validateIntake } from
 import type { TimeOfDay } from "../../domain/journey/session-intervals";
 import { isValidTimeZone, todayIn } from "../../domain/journey/zoned-time";
 import { jsonb } from "../../jobs/queue";
+import { audit } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { assertCanSeePatient, forbidden, fromFieldErrors, type JourneyResult, loadUser, ok, type Queryable } from "./common";
 import { eligibilitySettingsOf, loadJourneySettings } from "./settings";
@@ -67,6 +68,7 @@ export async function saveIntake(
       .onConflict((oc) => oc.column("patientId").doUpdateSet(row))
       .execute();
     await trx.updateTable("user").set({ timeZone: intake.timeZone, updatedAt: now }).where("id", "=", actor.userId).execute();
+    await audit(services, { actor, action: "intake.updated", recordType: "patient_intake", recordId: actor.userId, patientId: actor.userId }, trx);
   });
   return ok({ intake: { ...intake, patientId: actor.userId, preferredTimeOfDay: preferred as TimeOfDay | null, updatedAt: now }, eligibility });
 }
@@ -93,7 +95,10 @@ export async function findIntake(db: Queryable, patientId: string): Promise<Stor
 export async function getIntake(services: AppServices, actor: Actor, patientId = actor.userId): Promise<StoredIntake | null> {
   if (actor.role === "planner") forbidden("The intake is part of the clinical record");
   await assertCanSeePatient(services.db, actor, patientId);
-  return findIntake(services.db, patientId);
+  const intake = await findIntake(services.db, patientId);
+  // The intake is keyed by its patient: the record id is the patient's id.
+  if (intake) await audit(services, { actor, action: "intake.read", recordType: "patient_intake", recordId: patientId, patientId });
+  return intake;
 }
 
 /** Null until the intake is filled in. Planners may see the outcome (not the intake) to direct bookings. */

@@ -10,6 +10,7 @@ import { assessEligibility } from "../../domain/journey/eligibility";
 import { type ConsultationOutcome, initialProgramState, transition } from "../../domain/journey/program-state";
 import { planProposalDueAt } from "../../domain/journey/working-days";
 import { todayIn } from "../../domain/journey/zoned-time";
+import { audit } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { constraintOf, failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, refusalsAsResults, requireRole, zoned, type ZonedTime } from "./common";
 import { findIntake } from "./intake";
@@ -89,6 +90,8 @@ export async function recordConsultationOutcome(services: AppServices, actor: Ac
         .insertInto("consultationOutcome")
         .values({ sessionId, outcome, reason, programId, recordedBy: actor.userId, recordedAt: now })
         .execute();
+      // The consultation's notes (outcome and reason): recorded with them, never their text.
+      await audit(services, { actor, action: "session_notes.written", recordType: "consultation_outcome", recordId: sessionId, patientId: session.patientId }, trx);
       return { sessionId, outcome, programId, planDueAt } satisfies RecordedOutcome;
     }),
   ).catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { blockForSession } from "../../domain/journey/billing";
 import { agreedDecision, nextStep, type ProgramDecision, type ProgramStatus } from "../../domain/journey/program-state";
 import { formatWhen } from "../../mail/journey-templates";
+import { audit } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { assertCanSeePatient, forbidden, instantField, isUuid, type JourneyResult, loadUser, notFound, ok, parseInput, requireRole, SCHEDULING_ROLES, zoned, type ZonedTime } from "./common";
 import { type InvoiceView, listInvoices } from "./payments";
@@ -167,6 +168,8 @@ export async function programOverview(services: AppServices, actor: Actor, input
     unpaidBlock: next && next.block !== null && !next.blockPaid ? next.block : undefined,
   });
   const role = actor.role === "patient" ? "patient" : actor.role === "therapist" ? "therapist" : "planner";
+  // The program with its sessions, decision and invoices: one read.
+  await audit(services, { actor, action: "program.read", recordType: "program", recordId: program.id, patientId: program.patientId });
   return {
     programId: program.id,
     patientId: program.patientId,

@@ -8,6 +8,7 @@ import { isUniqueViolation } from "../../../db/client";
 import { canStartSession, formatMoney } from "../../domain/journey/billing";
 import { compareIsoDates, isIsoDate } from "../../domain/journey/calendar-date";
 import { startOfLocalDay, todayIn } from "../../domain/journey/zoned-time";
+import { audit, auditPatientList } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, requireRole, SCHEDULING_ROLES, zoned, type ZonedTime } from "./common";
 import { billingSettingsOf, loadJourneySettings } from "./settings";
@@ -32,7 +33,9 @@ export interface InvoiceView {
 export async function listUnpaidInvoices(services: AppServices, actor: Actor): Promise<InvoiceView[]> {
   requireRole(actor, ...SCHEDULING_ROLES);
   const viewer = await loadUser(services.db, actor.userId);
-  return listInvoices(services, viewer.timeZone, { status: "unpaid" });
+  const invoices = await listInvoices(services, viewer.timeZone, { status: "unpaid" });
+  await auditPatientList(services, { actor, action: "invoice.list_read", recordType: "invoice_list" }, invoices.map((i) => i.patientId));
+  return invoices;
 }
 
 export async function listInvoices(
@@ -74,7 +77,10 @@ export async function listInvoices(
 export async function listMyInvoices(services: AppServices, actor: Actor): Promise<InvoiceView[]> {
   requireRole(actor, "patient");
   const viewer = await loadUser(services.db, actor.userId);
-  return listInvoices(services, viewer.timeZone, { patientId: actor.userId });
+  const invoices = await listInvoices(services, viewer.timeZone, { patientId: actor.userId });
+  // A patient's invoice list: one row, keyed by the patient.
+  await audit(services, { actor, action: "invoice.read", recordType: "invoice_list", recordId: actor.userId, patientId: actor.userId });
+  return invoices;
 }
 
 const paymentSchema = z.object({
@@ -116,6 +122,7 @@ export async function recordPayment(services: AppServices, actor: Actor, input: 
     .returning("id")
     .executeTakeFirst();
   if (!updated) return failure("ALREADY_PAID", "This invoice was just recorded as paid");
+  await audit(services, { actor, action: "invoice.payment_recorded", recordType: "invoice", recordId: invoiceId, patientId: invoice.patientId });
   const [view] = await listInvoices(services, viewer.timeZone, { id: invoiceId });
   return ok(view);
 }
@@ -198,6 +205,7 @@ export async function overrideUnpaidBlock(services: AppServices, actor: Actor, i
     if (isUniqueViolation(error)) return failure("ALREADY_RECORDED", "An override is already recorded for this session");
     throw error;
   }
+  await audit(services, { actor, action: "invoice.override_recorded", recordType: "clinical_session", recordId: session.id, patientId: session.patientId });
   services.logger.info({ event: "payment.override", sessionId: session.id, block: decision.block, role }, "unpaid block override recorded");
   return ok({ allowed: true, block: decision.block, overridden: true });
 }

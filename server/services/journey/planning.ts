@@ -18,6 +18,7 @@ import { addWorkingDays } from "../../domain/journey/working-days";
 import { todayIn } from "../../domain/journey/zoned-time";
 import type { Transaction } from "kysely";
 import type { Database, Program } from "../../../db/schema";
+import { audit } from "../audit";
 import type { Actor, AppServices } from "../context";
 import {
   failure,
@@ -217,6 +218,8 @@ export async function proposeSessionPlan(services: AppServices, actor: Actor, in
     }),
   );
   if (!Array.isArray(result)) return result;
+  // The suggestion reads the patient's intake (their preferred time of day).
+  await audit(services, { actor, action: "session_plan.suggested", recordType: "program", recordId: program.id, patientId: program.patientId });
   return ok({
     sessions: result.map((startsAt, position) => ({
       position,
@@ -319,6 +322,7 @@ export async function sendProposal(services: AppServices, actor: Actor, input: u
       await trx.insertInto("sessionPlanItem").values(items).execute();
       await trx.updateTable("program").set({ status: next.status, updatedAt: now }).where("id", "=", program.id).execute();
       await enqueuePlanMail(trx, plan.id, "proposed", now);
+      await audit(services, { actor, action: "session_plan.sent", recordType: "session_plan", recordId: plan.id, patientId: current.patientId }, trx);
       return {
         planId: plan.id,
         programId: program.id,
@@ -442,6 +446,7 @@ export async function acceptProposal(services: AppServices, actor: Actor, input:
       await trx.updateTable("sessionPlan").set({ status: "accepted", respondedAt: now }).where("id", "=", plan.id).execute();
       await trx.updateTable("program").set({ status: next.status, planDueAt: null, updatedAt: now }).where("id", "=", program.id).execute();
       await enqueuePlanMail(trx, plan.id, "accepted", now);
+      await audit(services, { actor, action: "session_plan.accepted", recordType: "session_plan", recordId: plan.id, patientId: program.patientId }, trx);
       return { planId: plan.id, programId: program.id, sessions, invoices } satisfies AcceptedPlan;
     }),
   ).catch((error: unknown) => {
@@ -473,6 +478,7 @@ export async function requestProposalChanges(services: AppServices, actor: Actor
       const planDueAt = addWorkingDays(now, settings.planRevisionWorkingDays, settings.clinicTimeZone);
       await trx.updateTable("sessionPlan").set({ status: "changes_requested", respondedAt: now, patientMessage: parsed.data.message }).where("id", "=", plan.id).execute();
       await trx.updateTable("program").set({ status: next.status, planDueAt, updatedAt: now }).where("id", "=", program.id).execute();
+      await audit(services, { actor, action: "session_plan.changes_requested", recordType: "session_plan", recordId: plan.id, patientId: program.patientId }, trx);
       return { planId: plan.id, planDueAt };
     }),
   );

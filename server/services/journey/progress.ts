@@ -11,6 +11,7 @@ import { assertSlotBookable } from "../../domain/journey/availability";
 import { DomainError, isDomainError } from "../../domain/journey/domain-error";
 import { ALLOWED_EVENTS, DECISION_LABEL, FINAL_STATUSES, nextStep, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
 import { planProposalDueAt } from "../../domain/journey/working-days";
+import { audit, auditPatientList } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { failure, idField, instantField, type JourneyResult, noticeMessage, notFound, ok, parseInput, refusalsAsResults, requireRole, SCHEDULING_ROLES } from "./common";
 import { busyRanges } from "./consultations";
@@ -155,6 +156,7 @@ export async function planConclusionSession(services: AppServices, actor: Actor,
       await trx.updateTable("program").set({ status: next.status, updatedAt: now }).where("id", "=", program.id).execute();
       await enqueueSessionMail(trx, session, "booked", now);
       await scheduleSessionReminders(trx, { id: session.id, startsAt }, now);
+      await audit(services, { actor, action: "conclusion.planned", recordType: "clinical_session", recordId: session.id, patientId: program.patientId }, trx);
       return { sessionId: session.id, programId: program.id, startsAt, endsAt } satisfies PlannedConclusion;
     });
   }).catch((error: unknown) => {
@@ -208,6 +210,7 @@ export async function recordProgramDecision(services: AppServices, actor: Actor,
         .set({ status: next.status, track: next.track, sessionsTotal: next.sessionsTotal, planDueAt, updatedAt: now })
         .where("id", "=", program.id)
         .execute();
+      await audit(services, { actor, action: "program_decision.recorded", recordType: "program", recordId: program.id, patientId: current.patientId }, trx);
       return { programId: program.id, decision, status: next.status, sessionsToPlan: next.sessionsTotal - next.sessionsCompleted, planDueAt } satisfies RecordedDecision;
     }),
   );
@@ -259,6 +262,7 @@ export async function therapistPrograms(services: AppServices, actor: Actor): Pr
     .where("pr.therapistId", "=", actor.userId)
     .orderBy("pr.updatedAt", "desc")
     .execute();
+  await auditPatientList(services, { actor, action: "program.list_read", recordType: "program_list" }, rows.map((r) => r.patientId));
   return rows
     .map((r) => {
       const state = programState(r);
