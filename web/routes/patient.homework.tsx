@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "My homework · Facial palsy r
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, role, timeZone } = context.session!.user;
-  const user = { userId: id, role, timeZone };
+  const user = { userId: id, role, timeZone, ip: context.clientIp };
   const [homework, adherence, reminder] = await Promise.all([listMyHomework(context.services, user), myAdherence(context.services, user), getReminder(context.services, user)]);
   return {
     timeZone,
@@ -24,7 +24,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { id, role, timeZone } = context.session!.user;
-  const user = { userId: id, role, timeZone };
+  const user = { userId: id, role, timeZone, ip: context.clientIp };
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent === "reminder") {
