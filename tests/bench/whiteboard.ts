@@ -35,7 +35,8 @@ async function setUp(server: Server, count: number): Promise<{ sessionId: string
   const out: { sessionId: string; cookies: [string, string] }[] = [];
   const cookieFor = async (role: "therapist" | "patient", n: number) => {
     const id = randomBytes(12).toString("hex");
-    await db.insertInto("user").values({ id, name: `${role} ${n}`, email: `${role}-${n}-${id}@bench.test`, emailVerified: true, image: null, role, timeZone: "UTC", createdAt: now, updatedAt: now }).execute();
+    await db.insertInto("user").values({ id, name: `${role} ${n}`, email: `${role}-${n}-${id}@bench.test`, emailVerified: true, image: null, role, timeZone: "UTC", createdAt: now, updatedAt: now, twoFactorEnabled: role === "therapist" }).execute();
+    // (Staff need their two-step sign-in set up before a socket is let in.)
     const token = randomBytes(24).toString("base64url");
     await db.insertInto("session").values({ id: randomBytes(12).toString("hex"), userId: id, token, expiresAt: new Date(now.getTime() + 3_600_000), ipAddress: null, userAgent: null, createdAt: now, updatedAt: now }).execute();
     const signature = createHmac("sha256", env.AUTH_SECRET).update(token).digest("base64");
