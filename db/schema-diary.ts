@@ -79,15 +79,6 @@ export interface FaceCaptureTable {
   photoMime: string | null;
 }
 
-export interface DiaryAuditTable {
-  id: Generated<string>;
-  actorId: string | null;
-  patientId: string;
-  action: string;
-  targetId: string | null;
-  at: Timestamp;
-}
-
 /** Tables of the diary area (see db/migrations/0005-diary.ts). */
 export interface DiaryTables {
   diaryEntry: DiaryEntryTable;
@@ -97,5 +88,4 @@ export interface DiaryTables {
   faceConsent: FaceConsentTable;
   faceSnapshot: FaceSnapshotTable;
   faceCapture: FaceCaptureTable;
-  diaryAudit: DiaryAuditTable;
 }

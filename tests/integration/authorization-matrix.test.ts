@@ -262,7 +262,7 @@ const EVENTS: Record<string, (v: Victim) => unknown> = {
 const HOMEWORK_OVERWRITE = { version: 99, versionNonce: 1, isDeleted: true, order: "V", techniqueId: null, title: "overwritten", notes: "", illustrationIds: [], repetitions: 1, sets: 1, timesPerDay: 1, minutes: 1 };
 
 /** Tables that record the requests themselves (audit, rate limits, sign-in sessions, queued mail), not the records. */
-const NOT_RECORDS = new Set(["audit_event", "diary_audit", "rate_limit", "session", "account", "verification", "job", "mail_delivery", "outbox_email", "login_failure", "socket_io_attachments", "kysely_migration", "kysely_migration_lock"]);
+const NOT_RECORDS = new Set(["audit_event", "rate_limit", "session", "account", "verification", "job", "mail_delivery", "outbox_email", "login_failure", "socket_io_attachments", "kysely_migration", "kysely_migration_lock"]);
 
 /** The full path of a Remix route, from its parents' paths. */
 function routePattern(routes: Record<string, { parentId?: string; path?: string }>, id: string): string {
