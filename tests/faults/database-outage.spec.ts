@@ -50,12 +50,9 @@ test.afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-// Not passing yet: with the cut in the middle of a transaction, postgres.js 3.4.9 loses the pending
-// query (porsager/postgres#1208: its deferred write to the closed socket throws outside any promise; the
-// guard in server/postgres-js-guard.ts keeps the app alive, but the request then waits ~10 s and ends in
-// a 500). Fix: a driver that rejects the query (pg via Kysely's PostgresDialect, or postgres.js once
-// #1209 ships), then remove `fixme`.
-test.fixme("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing half-written, service back by itself", async () => {
+// postgres.js 3.4.9 would lose the ROLLBACK after the cut (porsager/postgres#1208) and the request would
+// hang; db/postgres-js-dialect.ts makes a connection that broke off refuse further statements at once.
+test("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing half-written, service back by itself", async () => {
   test.setTimeout(120_000);
   const base = server!.base;
   const cookie = await signInOverHttp(base, "patient1@demo.clinic");
@@ -93,7 +90,7 @@ test.fixme("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing h
   expect((await get("/health", "application/json")).status).toBe(503);
 
   await sleep(OUTAGE_MS - (performance.now() - outageStarted));
-  proxy.bringUp();
+  await proxy.bringUp();
   const back = performance.now();
   // Nothing is restarted: the app's next requests reconnect.
   while ((await get("/api/me", "application/json").then((r) => r.status, () => 0)) !== 200) {
