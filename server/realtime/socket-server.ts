@@ -134,7 +134,9 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([...pendingLeaves]);
-      await pool?.end().catch(() => {});
+      // The adapter never releases a LISTEN client whose connection dropped (after a database outage),
+      // and pg's end() waits for every checked-out client: bounded, so shutdown still finishes.
+      if (pool) await Promise.race([pool.end().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
     },
   };
 }
