@@ -72,7 +72,14 @@ test("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing half-wr
   // The connection drops in the middle of saving a diary entry: after its row was inserted, before
   // the transaction (draft removal, audit, reminder) could commit.
   const cut = proxy.cutAfter('delete from "diary_draft"');
-  const failedWrite = await writeEntry();
+  let slowest = 0;
+  const timed = async (request: Promise<Response>) => {
+    const started = performance.now();
+    const response = await request;
+    slowest = Math.max(slowest, performance.now() - started);
+    return response;
+  };
+  const failedWrite = await timed(writeEntry());
   await cut;
   const outageStarted = performance.now();
   expect(failedWrite.status).toBe(503);
@@ -81,13 +88,14 @@ test("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing half-wr
   expect(page).not.toMatch(/\bat \S+ \(|Error:|node_modules/); // no stack trace, no internals
 
   // While it is down: every kind of request answers at once (the timeout above would fail a hang).
-  const api = await get("/api/me", "application/json");
+  const api = await timed(get("/api/me", "application/json"));
   expect(api.status).toBe(503);
   expect(await api.json()).toEqual({ error: "SERVICE_UNAVAILABLE", message: expect.stringContaining("try again") });
-  const home = await get("/patient");
+  const home = await timed(get("/patient"));
   expect(home.status).toBe(503);
   expect(await home.text()).toContain("Briefly unavailable");
-  expect((await get("/health", "application/json")).status).toBe(503);
+  expect((await timed(get("/health", "application/json"))).status).toBe(503);
+  recordFaultTiming("databaseOutage_slowestAnswer", slowest, "PostgreSQL cut mid-transaction, then unreachable → slowest 503 answer (the cut write, /api/me, a page, /health)");
 
   await sleep(OUTAGE_MS - (performance.now() - outageStarted));
   await proxy.bringUp();
