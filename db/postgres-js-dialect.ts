@@ -19,7 +19,9 @@ import { PostgresJSDialect, type PostgresJSDialectConfig, PostgresJSDriver } fro
  * back the transaction of a client that vanished, so nothing is half-written) and is not released
  * (postgres.js has already put it among its closed connections, from which it reconnects). And waiting
  * for a connection is bounded, so a request fails with a connection error instead of hanging. Normal
- * queries pay one flag check, and one timer per acquisition.
+ * queries pay one flag check, and one timer per acquisition. Not covered: a connection that breaks off
+ * while a transaction holds it between two statements (nothing failed yet, so the next one is sent and
+ * lost, as described in server/postgres-js-guard.ts); the upstream fix covers that too.
  */
 export interface FailFastConfig extends PostgresJSDialectConfig {
   postgres: Sql;
