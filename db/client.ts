@@ -3,8 +3,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import { CamelCasePlugin, Kysely, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
+import { FailFastPostgresJSDialect } from "./postgres-js-dialect";
 import type { Database } from "./schema";
 
 export type DatabaseKind = "pglite" | "postgres";
@@ -29,8 +29,13 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       onnotice: () => {},
       // timestamptz stays a Date; bigint counters arrive as strings, which Kysely types say.
       connect_timeout: 10,
+      // Seconds before a connection that failed to connect tries again. postgres.js's default grows to
+      // 20 s after a few failures, so once PostgreSQL is back requests would still wait that long (or
+      // fail) before a reconnect; capped at 1 s, service resumes within about a second.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins });
+    const dialect = new FailFastPostgresJSDialect({ postgres: client, isConnectionLost: isDatabaseUnavailable, acquireTimeoutMs: 10_000 });
+    const db = new Kysely<Database>({ dialect, plugins });
     return { db, kind: "postgres", url: options.url, close: () => db.destroy() };
   }
   if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });

@@ -2,9 +2,12 @@
  * postgres.js 3.4.9 bug (porsager/postgres#1154, #1208; fix proposed in #1168/#1209, not released):
  * when a connection closes between a small write being queued and its setImmediate flush, the flush
  * calls `socket.write` on null and throws outside any promise — an uncaught exception that would take
- * the whole app down whenever PostgreSQL drops a connection. By then the connection's queries have
- * already been rejected with CONNECTION_CLOSED, so dropping the stale write is safe (the proposed fix
- * does exactly that). Remove this guard once postgres.js ships the fix.
+ * the whole app down whenever PostgreSQL drops a connection. The statement of that write never settles
+ * either. db/postgres-js-dialect.ts keeps Kysely from sending anything more on a connection whose
+ * statement failed because it broke off (the usual case: the cut comes while a statement runs); what is
+ * left is a connection that breaks off while a transaction holds it between two statements, whose next
+ * statement is still lost here (its request waits until postgres.js reconnects that connection).
+ * Remove this guard once postgres.js ships the fix.
  */
 export function isPostgresJsClosedSocketWrite(error: unknown): boolean {
   return error instanceof TypeError && /reading 'write'/.test(error.message) && /nextWrite[\s\S]*postgres[/\\]src[/\\]connection\.js/.test(error.stack ?? "");

@@ -147,9 +147,10 @@ export async function getAuthSession(auth: Auth, headers: Headers): Promise<Auth
  * cookie slides with the server's idle window). Past the absolute limit the session is revoked.
  */
 export async function getAuthSessionRefreshing(auth: Auth, headers: Headers, now = new Date()): Promise<{ session: AuthSession | null; setCookies: string[] }> {
-  const response = await auth.api.getSession({ headers, asResponse: true });
-  const setCookies = response.headers.getSetCookie();
-  const result = (await response.json().catch(() => null)) as Awaited<ReturnType<Auth["api"]["getSession"]>>;
+  // returnHeaders, not asResponse: a failure (an unreachable database) then throws, with the cause
+  // attached, instead of becoming a 500 response that would read as "signed out".
+  const { headers: responseHeaders, response: result } = await auth.api.getSession({ headers, returnHeaders: true });
+  const setCookies = responseHeaders?.getSetCookie() ?? [];
   if (!result) return { session: null, setCookies };
   if (now.getTime() - new Date(result.session.createdAt).getTime() > SESSION_MAX_AGE_SECONDS * 1000) {
     await auth.api.revokeSession({ headers, body: { token: result.session.token } }).catch(() => {});

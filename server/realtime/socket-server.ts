@@ -70,7 +70,25 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     // The adapter keeps one client checked out for LISTEN and listens only for its "end" (then it
     // reconnects); without a listener, that client's "error" when the database drops would crash the app.
     pool.on("connect", (client) => client.on("error", () => services.logger.warn({ event: "socket.adapter_client_error" }, "socket adapter connection lost")));
-    io.adapter(createAdapter(pool, { errorHandler: () => services.logger.warn({ event: "socket.adapter_error" }, "socket adapter error") }));
+    // The adapter's LISTEN client is checked out of the pool for good, and the adapter never releases it
+    // when its connection drops: it reconnects with a new one, and the dead one would keep one of the
+    // pool's 4 slots for ever (a few outages would leave none). So the pool gets it back when it ends.
+    const listenPool = pool;
+    const adapterPool = {
+      query: listenPool.query.bind(listenPool),
+      connect: async () => {
+        const client = await listenPool.connect();
+        const release = client.release;
+        let released = false;
+        client.release = (error) => {
+          released = true;
+          release(error);
+        };
+        client.once("end", () => released || client.release(new Error("connection ended")));
+        return client;
+      },
+    } as unknown as pg.Pool;
+    io.adapter(createAdapter(adapterPool, { errorHandler: () => services.logger.warn({ event: "socket.adapter_error" }, "socket adapter error") }));
   }
 
   io.use(async (socket, next) => {
@@ -138,7 +156,9 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([...pendingLeaves]);
-      await pool?.end().catch(() => {});
+      // The adapter never releases a LISTEN client whose connection dropped (after a database outage),
+      // and pg's end() waits for every checked-out client: bounded, so shutdown still finishes.
+      if (pool) await Promise.race([pool.end().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
     },
   };
 }

@@ -50,12 +50,9 @@ test.afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-// Not passing yet: with the cut in the middle of a transaction, postgres.js 3.4.9 loses the pending
-// query (porsager/postgres#1208: its deferred write to the closed socket throws outside any promise; the
-// guard in server/postgres-js-guard.ts keeps the app alive, but the request then waits ~10 s and ends in
-// a 500). Fix: a driver that rejects the query (pg via Kysely's PostgresDialect, or postgres.js once
-// #1209 ships), then remove `fixme`.
-test.fixme("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing half-written, service back by itself", async () => {
+// postgres.js 3.4.9 would lose the ROLLBACK after the cut (porsager/postgres#1208) and the request would
+// hang; db/postgres-js-dialect.ts makes a connection that broke off refuse further statements at once.
+test("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing half-written, service back by itself", async () => {
   test.setTimeout(120_000);
   const base = server!.base;
   const cookie = await signInOverHttp(base, "patient1@demo.clinic");
@@ -75,7 +72,14 @@ test.fixme("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing h
   // The connection drops in the middle of saving a diary entry: after its row was inserted, before
   // the transaction (draft removal, audit, reminder) could commit.
   const cut = proxy.cutAfter('delete from "diary_draft"');
-  const failedWrite = await writeEntry();
+  let slowest = 0;
+  const timed = async (request: Promise<Response>) => {
+    const started = performance.now();
+    const response = await request;
+    slowest = Math.max(slowest, performance.now() - started);
+    return response;
+  };
+  const failedWrite = await timed(writeEntry());
   await cut;
   const outageStarted = performance.now();
   expect(failedWrite.status).toBe(503);
@@ -84,16 +88,17 @@ test.fixme("(d) PostgreSQL unreachable for 10 s: clear errors at once, nothing h
   expect(page).not.toMatch(/\bat \S+ \(|Error:|node_modules/); // no stack trace, no internals
 
   // While it is down: every kind of request answers at once (the timeout above would fail a hang).
-  const api = await get("/api/me", "application/json");
+  const api = await timed(get("/api/me", "application/json"));
   expect(api.status).toBe(503);
   expect(await api.json()).toEqual({ error: "SERVICE_UNAVAILABLE", message: expect.stringContaining("try again") });
-  const home = await get("/patient");
+  const home = await timed(get("/patient"));
   expect(home.status).toBe(503);
   expect(await home.text()).toContain("Briefly unavailable");
-  expect((await get("/health", "application/json")).status).toBe(503);
+  expect((await timed(get("/health", "application/json"))).status).toBe(503);
+  recordFaultTiming("databaseOutage_slowestAnswer", slowest, "PostgreSQL cut mid-transaction, then unreachable → slowest 503 answer (the cut write, /api/me, a page, /health)");
 
   await sleep(OUTAGE_MS - (performance.now() - outageStarted));
-  proxy.bringUp();
+  await proxy.bringUp();
   const back = performance.now();
   // Nothing is restarted: the app's next requests reconnect.
   while ((await get("/api/me", "application/json").then((r) => r.status, () => 0)) !== 200) {

@@ -2,25 +2,29 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 
 /**
  * A TCP proxy in front of PostgreSQL that the database drill can take down: every open connection is
- * cut and new ones are closed at once (as a host that went away and refuses connections), until `up()`.
+ * cut and the port stops listening, so new connections are refused (ECONNREFUSED, as from a database
+ * host whose PostgreSQL is gone), until `bringUp()` listens on the same port again.
  * `cutAfter(text)` takes it down the moment a client sends `text` — in the middle of a transaction.
  */
 export class TcpProxy {
   private server: Server | null = null;
+  private port = 0;
   private readonly open = new Set<Socket>();
-  private down = false;
   private trigger: { text: Buffer; resolve: () => void } | null = null;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
   async start(): Promise<number> {
+    await this.listen();
+    return (this.port = (this.server!.address() as { port: number }).port);
+  }
+
+  private async listen(): Promise<void> {
     this.server = createServer((client) => this.accept(client));
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return (this.server.address() as { port: number }).port;
+    await new Promise<void>((resolve, reject) => this.server!.once("error", reject).listen(this.port, "127.0.0.1", resolve));
   }
 
   private accept(client: Socket): void {
-    if (this.down) return void client.destroy();
     const upstream = createConnection(this.target);
     for (const s of [client, upstream]) {
       this.open.add(s);
@@ -45,12 +49,14 @@ export class TcpProxy {
   }
 
   takeDown(): void {
-    this.down = true;
+    this.server?.close();
+    this.server = null;
     for (const s of this.open) s.destroy();
   }
 
-  bringUp(): void {
-    this.down = false;
+  /** Listens again on the same port. */
+  async bringUp(): Promise<void> {
+    await this.listen();
   }
 
   /** Resolves when `text` went through and the proxy went down right after it. */
@@ -59,7 +65,8 @@ export class TcpProxy {
   }
 
   async close(): Promise<void> {
+    const server = this.server;
     this.takeDown();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    if (server) await new Promise<void>((resolve) => server.once("close", () => resolve()));
   }
 }
