@@ -60,7 +60,7 @@ async function measure(kind: DatabaseKind) {
     // Warm up (first renders compile templates, fill caches): not measured.
     for (const op of ops) await op.send(0);
 
-    const results: { kind: "read" | "write"; ms: number; ok: boolean }[] = [];
+    const results: { kind: "read" | "write"; ms: number; ok: boolean; why?: string }[] = [];
     const total = RATE_PER_SECOND * DURATION_SECONDS;
     const interval = 1000 / RATE_PER_SECOND;
     const t0 = performance.now() + 50;
@@ -73,10 +73,10 @@ async function measure(kind: DatabaseKind) {
       inFlight.push(
         op.send(i + 1).then(
           (status) => {
-            results.push({ kind: op.kind, ms: performance.now() - due, ok: status < 400 });
+            results.push({ kind: op.kind, ms: performance.now() - due, ok: status < 400, why: status < 400 ? undefined : `HTTP ${status}` });
           },
-          () => {
-            results.push({ kind: op.kind, ms: performance.now() - due, ok: false });
+          (error: Error & { code?: string }) => {
+            results.push({ kind: op.kind, ms: performance.now() - due, ok: false, why: error.code ?? error.name });
           },
         ),
       );
@@ -106,7 +106,8 @@ async function measure(kind: DatabaseKind) {
         "p95 ms": Number(percentile(ms, 95).toFixed(1)),
         "p99 ms": Number(percentile(ms, 99).toFixed(1)),
         "max ms": Number(Math.max(...ms).toFixed(1)),
-        errors: of.filter((r) => !r.ok).length,
+        // How many failed, and how (status or socket error), so a failure can be told from noise.
+        errors: errorSummary(of),
       };
     });
     return [...loaded, ...alone];
@@ -160,4 +161,12 @@ export function send(base: string, url: string, init: { method?: string; cookie:
     req.on("error", reject);
     req.end(body);
   });
+}
+
+function errorSummary(results: { ok: boolean; why?: string }[]): string | number {
+  const failed = results.filter((r) => !r.ok);
+  if (!failed.length) return 0;
+  const byWhy = new Map<string, number>();
+  for (const r of failed) byWhy.set(r.why ?? "?", (byWhy.get(r.why ?? "?") ?? 0) + 1);
+  return `${failed.length} (${[...byWhy].map(([why, n]) => `${n}× ${why}`).join(", ")})`;
 }
