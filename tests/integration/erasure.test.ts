@@ -159,3 +159,21 @@ describe.each(databaseKinds)("erasure on request (GDPR art. 17) on %s", (kind) =
     expect((await other.request("/patient")).status).toBe(200);
   });
 });
+
+describe("erasure without an SMTP server (mail kept in the local outbox)", () => {
+  it("does not store the erased address again in the outbox", async () => {
+    const t = await createTestApp({ kind: "pglite", env: { AUTH_RATE_LIMIT_MAX: "1000" } });
+    try {
+      expect(t.services.mailer.kind).toBe("outbox");
+      const clients = await signedInClients(t);
+      await clients.patient.request("/account", { method: "POST", form: { intent: "request-erasure", understood: "yes" } });
+      const request = await t.services.db.selectFrom("erasureRequest").select("id").executeTakeFirstOrThrow();
+      await clients.admin.request("/admin", { method: "POST", form: { intent: "erasure", requestId: request.id, decision: "confirm" } });
+      await createJobWorker(t.services, allJobHandlers()).runDueJobs();
+      expect(await t.services.db.selectFrom("erasureRequest").select("status").executeTakeFirstOrThrow()).toEqual({ status: "done" });
+      expect(await t.services.db.selectFrom("outboxEmail").select("id").where("toAddress", "=", "patient1@demo.clinic").execute()).toEqual([]);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
