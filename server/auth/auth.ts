@@ -20,7 +20,8 @@ import { MIN_PASSWORD_LENGTH } from "../domain/password-policy";
 
 /** Staff see many patients' health data: their accounts need a second step at sign-in (TOTP). */
 export const TWO_FACTOR_ROLES: readonly Role[] = ["therapist", "planner", "admin"];
-export const TWO_FACTOR_ISSUER = "Facial Palsy Clinic";
+/** The name people see: in authenticator apps, e-mails and invoice PDFs. */
+export const CLINIC_NAME = "Facial Palsy Clinic";
 /** Two-step endpoints: per-address limit on top of the plugin's per-account lockout (10 / 15 min). */
 const TWO_FACTOR_LIMIT = { window: 60, max: 12 };
 
@@ -39,7 +40,7 @@ export interface AuthDeps {
  */
 export function createAuth({ db, env, mailer }: AuthDeps) {
   return betterAuth({
-    appName: "Facial Palsy Clinic",
+    appName: CLINIC_NAME,
     baseURL: env.PUBLIC_URL,
     basePath: "/api/auth",
     secret: env.AUTH_SECRET,
@@ -94,7 +95,7 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
     },
     plugins: [
       twoFactor({
-        issuer: TWO_FACTOR_ISSUER,
+        issuer: CLINIC_NAME,
         // Enabling needs a first valid code, so nobody ends up locked out by a mistyped set-up.
         skipVerificationOnEnable: false,
         backupCodeOptions: { amount: 10, length: 10, storeBackupCodes: "encrypted" },

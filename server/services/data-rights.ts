@@ -6,6 +6,8 @@ import { DomainError } from "../domain/domain-error";
 import { enqueueJob } from "../jobs/queue";
 import { sendMailOnce } from "../jobs/mail-once";
 import { audit } from "./audit";
+import { CLINIC_NAME } from "../auth/auth";
+import { invoiceLabel } from "../domain/journey/billing";
 import { renderInvoicePdf } from "./billing/invoice-pdf";
 import { readPhotoFile } from "./diary/photo-store";
 import { homeworkPdfFor } from "./homework/homework";
@@ -34,7 +36,7 @@ export async function requestDataExport(services: AppServices, actor: Actor): Pr
   return { exportId };
 }
 
-function exportDir(services: AppServices): string {
+export function exportDir(services: AppServices): string {
   return path.resolve(services.env.DATA_DIR, "exports");
 }
 
@@ -75,10 +77,10 @@ export async function buildDataExport(services: AppServices, exportId: string): 
   const invoices = await services.db.selectFrom("invoice").selectAll().where("patientId", "=", userId).orderBy("createdAt").execute();
   for (const inv of invoices) {
     const pdf = await renderInvoicePdf({
-      clinicName: "Facial Palsy Clinic",
+      clinicName: CLINIC_NAME,
       invoiceId: inv.id,
       billedTo: user.name,
-      description: inv.kind === "consultation" ? "Consultation (40 minutes)" : inv.kind === "block" ? `Program sessions, block ${inv.block ?? ""}`.trim() : "Supporting session",
+      description: invoiceLabel(inv),
       amountCents: inv.amountCents,
       currency: inv.currency,
       status: inv.status,

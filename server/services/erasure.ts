@@ -7,7 +7,8 @@ import { ERASED, invoiceRetainUntil, retainedAfterErasure, type RetentionRule } 
 import { enqueueJob } from "../jobs/queue";
 import { audit } from "./audit";
 import type { Actor, AppServices } from "./context";
-import { deletePhotoFiles } from "./diary/photo-store";
+import { exportDir } from "./data-rights";
+import { deletePatientPhotoFolder, deletePhotoFiles } from "./diary/photo-store";
 
 export const ERASURE_JOB = "erasure";
 
@@ -49,16 +50,18 @@ export async function requestErasure(services: AppServices, actor: Actor, input:
   if (actor.role !== "patient") throw new DomainError("FORBIDDEN", "Erasure requests are for patients' own accounts.");
   const parsed = z.object({ understood: z.literal("yes") }).safeParse(input);
   if (!parsed.success) throw new DomainError("INVALID", "Tick the box to confirm you understand erasure cannot be undone", "understood");
-  const existing = await services.db.selectFrom("erasureRequest").select("id").where("patientId", "=", actor.userId).where("status", "in", ["requested", "confirmed"]).executeTakeFirst();
-  if (existing) return { requestId: existing.id };
   const row = await services.db
     .insertInto("erasureRequest")
     .values({ patientId: actor.userId, requestedAt: services.now(), decidedBy: null, decidedAt: null, declineReason: null, completedAt: null })
-    // A double click racing itself: the partial unique index keeps one open request.
+    // Asking again (or a double click racing itself): the partial unique index keeps one open request.
     .onConflict((oc) => oc.column("patientId").where("status", "in", ["requested", "confirmed"]).doNothing())
     .returning("id")
     .executeTakeFirst();
-  const requestId = row?.id ?? (await services.db.selectFrom("erasureRequest").select("id").where("patientId", "=", actor.userId).where("status", "in", ["requested", "confirmed"]).executeTakeFirstOrThrow()).id;
+  if (!row) {
+    const open = await services.db.selectFrom("erasureRequest").select("id").where("patientId", "=", actor.userId).where("status", "in", ["requested", "confirmed"]).executeTakeFirstOrThrow();
+    return { requestId: open.id };
+  }
+  const requestId = row.id;
   await audit(services, { actor, action: "erasure.requested", recordType: "erasure_request", recordId: requestId, patientId: actor.userId });
   return { requestId };
 }
@@ -155,8 +158,8 @@ export async function runErasure(services: AppServices, requestId: string): Prom
   });
 
   const files = await deletePhotoFiles(services, photos.map((p) => p.photoPath!));
-  for (const e of exports) await rm(path.resolve(services.env.DATA_DIR, "exports", path.basename(e.filePath!)), { force: true });
-  await rm(path.resolve(services.env.DATA_DIR, "face-photos", patientId.replace(/[^A-Za-z0-9_-]/g, "_")), { recursive: true, force: true });
+  for (const e of exports) await rm(path.join(exportDir(services), path.basename(e.filePath!)), { force: true });
+  await deletePatientPhotoFolder(services, patientId);
   await audit(services, { actor: null, action: "erasure.done", recordType: "erasure_request", recordId: requestId, patientId });
   // The last message to the address we no longer keep — unless mail only goes to the local outbox,
   // which would store the address again.

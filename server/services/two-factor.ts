@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import { z } from "zod";
-import { TWO_FACTOR_ISSUER, TWO_FACTOR_ROLES } from "../auth/auth";
+import { CLINIC_NAME, TWO_FACTOR_ROLES } from "../auth/auth";
 import { DomainError } from "../domain/domain-error";
 import { audit } from "./audit";
 import { callAuth, cookiesOf, errorCode, type FormResult } from "./accounts";
@@ -19,7 +19,9 @@ const LOCKED = "Too many wrong codes. Your account is locked for 15 minutes.";
 
 function codeFailure(code: string, status: number): { ok: false; fieldErrors: Record<string, string>; formError?: string; status: number } {
   if (code === "ACCOUNT_TEMPORARILY_LOCKED" || status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: LOCKED };
-  if (code === "INVALID_TWO_FACTOR_COOKIE" || status === 401 && code !== "INVALID_CODE" && code !== "INVALID_BACKUP_CODE") {
+  // A 401 that is not about the code itself means the password step's cookie is gone or expired.
+  const wrongCode = code === "INVALID_CODE" || code === "INVALID_BACKUP_CODE";
+  if (code === "INVALID_TWO_FACTOR_COOKIE" || (status === 401 && !wrongCode)) {
     return { ok: false, status: 401, fieldErrors: {}, formError: "This sign-in has expired. Please log in again." };
   }
   return { ok: false, status: 422, fieldErrors: { code: WRONG_CODE } };
@@ -74,7 +76,7 @@ export async function startTwoFactorSetup(services: AppServices, actor: Actor, r
 /** The QR code again (after a mistyped first code), rebuilt from the key alone: nothing posted is echoed as markup. */
 export async function enrolmentQr(email: string, secret: string): Promise<string | null> {
   if (!/^[A-Z2-7]{16,128}=*$/.test(secret)) return null;
-  const uri = `otpauth://totp/${encodeURIComponent(TWO_FACTOR_ISSUER)}:${encodeURIComponent(email)}?secret=${secret}&issuer=${encodeURIComponent(TWO_FACTOR_ISSUER)}&digits=6&period=30`;
+  const uri = `otpauth://totp/${encodeURIComponent(CLINIC_NAME)}:${encodeURIComponent(email)}?secret=${secret}&issuer=${encodeURIComponent(CLINIC_NAME)}&digits=6&period=30`;
   return QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
 }
 

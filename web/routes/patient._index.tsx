@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DomainError } from "../../server/domain/domain-error";
+import { invoiceLabel } from "../../server/domain/journey/billing";
 import { formFields } from "../components/form-data.server";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
@@ -64,7 +65,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     },
     invoices: invoices
       .filter((i) => i.status !== "void")
-      .map((i) => ({ id: i.id, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Sessions block ${i.block}`, amount: i.amount, status: i.status, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
+      .map((i) => ({ id: i.id, label: invoiceLabel(i), amount: i.amount, status: i.status, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
     sessions: sessions.map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
   };
 }

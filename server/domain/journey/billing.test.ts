@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   billingBlocks,
+  invoiceLabel,
   blockForSession,
   canStartSession,
   DEFAULT_BILLING_SETTINGS,
@@ -200,5 +201,13 @@ describe("canStartSession", () => {
     const settings = { ...DEFAULT_BILLING_SETTINGS, blockSize: 6 };
     expect(canStartSession({ sessionNumber: 6, paidBlocks: [1], settings }).allowed).toBe(true);
     expect(canStartSession({ sessionNumber: 7, paidBlocks: [1], settings }).allowed).toBe(false);
+  });
+});
+
+describe("invoiceLabel", () => {
+  it("names each kind of invoice as the patient reads it", () => {
+    expect(invoiceLabel({ kind: "consultation", block: null })).toBe("Consultation");
+    expect(invoiceLabel({ kind: "supporting", block: null })).toBe("Supporting session");
+    expect(invoiceLabel({ kind: "block", block: 2 })).toBe("Sessions block 2");
   });
 });

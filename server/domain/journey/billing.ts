@@ -189,3 +189,10 @@ export function formatMoney(cents: number, currency = DEFAULT_BILLING_SETTINGS.c
   if (!Number.isSafeInteger(cents)) throw new DomainError("INVALID_AMOUNT", "Amounts are whole cents", "amountCents");
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
 }
+
+/** What an invoice is for, as the patient reads it (lists, PDFs). */
+export function invoiceLabel(invoice: { kind: "consultation" | "block" | "supporting"; block: number | null }): string {
+  if (invoice.kind === "consultation") return "Consultation";
+  if (invoice.kind === "supporting") return "Supporting session";
+  return `Sessions block ${invoice.block ?? ""}`.trim();
+}

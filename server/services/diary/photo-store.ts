@@ -36,8 +36,13 @@ function safeResolve(services: AppServices, relative: string): string {
   return full;
 }
 
+/** Each patient's photos live in a folder of their own (named after a sanitised id). */
+function patientFolder(patientId: string): string {
+  return patientId.replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
 export async function writePhotoFile(services: AppServices, patientId: string, captureId: string, ext: string, bytes: Uint8Array): Promise<string> {
-  const relative = path.join(patientId.replace(/[^A-Za-z0-9_-]/g, "_"), `${captureId}.${ext}`);
+  const relative = path.join(patientFolder(patientId), `${captureId}.${ext}`);
   const full = safeResolve(services, relative);
   await mkdir(path.dirname(full), { recursive: true, mode: 0o700 });
   await writeFile(full, bytes, { mode: 0o600 });
@@ -63,4 +68,9 @@ export async function deletePhotoFiles(services: AppServices, relatives: readonl
     }
   }
   return n;
+}
+
+/** Erasure: the patient's whole photo folder, whatever is (still) in it. */
+export async function deletePatientPhotoFolder(services: AppServices, patientId: string): Promise<void> {
+  await rm(safeResolve(services, patientFolder(patientId)), { recursive: true, force: true });
 }
