@@ -1,3 +1,4 @@
+import { SHARED_DIR } from "../../server/domain/symmetry/test-support";
 /**
  * Face snapshot benchmark (run with `node --import tsx tests/bench/run-face.ts` after `npx remix vite:build`):
  * - Face Landmarker VIDEO-mode inference per 640×480 frame in headless Chromium (real model, fake camera
@@ -22,7 +23,7 @@ import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 import { seedDemo } from "../../server/services/demo-clinic";
 import { createTestApp } from "../setup/test-app";
 
-const VIDEO = path.resolve(PROJECT_ROOT, "../shared/fixtures/face/london-004_rest-smile_640x480_15fps.y4m");
+const VIDEO = path.join(SHARED_DIR, "fixtures/face/london-004_rest-smile_640x480_15fps.y4m");
 const FRAMES = 40;
 
 type Row = Record<string, string | number>;

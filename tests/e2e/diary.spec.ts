@@ -1,11 +1,11 @@
+import { SHARED_DIR } from "../../server/domain/symmetry/test-support";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import config from "../../playwright.config";
 import { expectAccessible, logIn } from "./support/helpers";
 
 // The fake camera plays the fixture video: 1 s of a resting face, then 1 s of a smile, looped.
-const VIDEO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/fixtures/face/london-004_rest-smile_640x480_15fps.y4m");
+const VIDEO = path.join(SHARED_DIR, "fixtures/face/london-004_rest-smile_640x480_15fps.y4m");
 test.use({ launchOptions: { ...config.use?.launchOptions, args: [...(config.use?.launchOptions?.args ?? []), `--use-file-for-fake-video-capture=${VIDEO}`] } });
 
 test("diary: entry with ratings, consent, guided capture (rest + smile), trend, therapist view, withdrawal", async ({ browser }) => {

@@ -4,11 +4,14 @@
  * Imported only by *.test.ts files.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExpressionId } from "./expressions";
 import type { ExpressionCapture } from "./validate-snapshot";
 
-export const FIXTURE_FILE = fileURLToPath(new URL("../../../../shared/fixtures/face/mediapipe-landmarks.json", import.meta.url));
+/** The shared fixtures folder: `SHARED_DIR` when set (.ci/run sets it for a clone made elsewhere), else `../shared` beside the project. */
+export const SHARED_DIR = process.env.SHARED_DIR ?? fileURLToPath(new URL("../../../../shared", import.meta.url));
+export const FIXTURE_FILE = path.join(SHARED_DIR, "fixtures", "face", "mediapipe-landmarks.json");
 
 interface FixtureImage {
   width: number;
