@@ -16,6 +16,7 @@ import { cookieHeaderForAuth, hostPrefixedSetCookie } from "./auth/host-cookies"
 import { databaseUnavailableResponse } from "./database-unavailable";
 import { maskPath } from "./logger";
 import { clientAddress, proxyConfig } from "./security/client-address";
+import { beginWork } from "./security/stall-watchdog";
 import { HSTS } from "./security-headers";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
@@ -60,8 +61,14 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
 
   app.use(async (c, next) => {
     const started = performance.now();
-    await next();
     const url = new URL(c.req.url);
+    // Named by method and masked route only: the stall watchdog's log holds no ids.
+    const done = beginWork(`${c.req.method} ${maskPath(url.pathname)}`);
+    try {
+      await next();
+    } finally {
+      done();
+    }
     if (!STATIC_PREFIXES.some((p) => url.pathname.startsWith(p))) {
       logger.info({ method: c.req.method, path: maskPath(url.pathname), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
     }

@@ -13,6 +13,7 @@ import { createLogger } from "./logger";
 import { PROJECT_ROOT, SERVER_BUILD_FILE } from "./paths";
 import { guardPostgresJsClosedSocketWrite } from "./postgres-js-guard";
 import { attachRealtime } from "./realtime/socket-server";
+import { startStallWatchdog } from "./security/stall-watchdog";
 import { createServices, lateNotifier } from "./services/create-services";
 
 export interface RunningServer {
@@ -67,6 +68,7 @@ export async function startServer(env: Env, options: { dev: boolean }): Promise<
   }
 
   const realtime = attachRealtime(httpServer, services, { postgresUrl: database.url });
+  const watchdog = startStallWatchdog(logger);
   notifier.target = realtime.notifier;
   // Jobs live in the database: anything that fell due while the app was down runs now.
   const worker = startJobWorker(services);
@@ -90,6 +92,7 @@ export async function startServer(env: Env, options: { dev: boolean }): Promise<
       // Stop accepting, close sockets, let in-flight requests finish, then close the database.
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       clearInterval(purgeTimer);
+      watchdog.stop();
       await realtime.close();
       await worker.stop();
       httpServer.closeIdleConnections();

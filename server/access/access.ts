@@ -44,8 +44,23 @@ export function homePathFor(role: Role): string {
   return `/${role}`;
 }
 
-/** Only same-site relative paths are followed after login, never an absolute URL. */
+// Any origin works as the base: only the comparison matters (is the result still on it?).
+const BASE = "https://app.invalid";
+/** Controls (tab, newline… which browsers strip from URLs) and backslashes (which they read as "/"). */
+const UNSAFE_IN_REDIRECT = /[\p{Cc}\\]/u;
+
+/**
+ * The one rule for a "where to go next" parameter (after login, after the two-step code, after diary
+ * consent): a path on this app, resolved as a browser would resolve it, or the fallback.
+ */
 export function safeRedirectPath(value: string | null | undefined, fallback = "/"): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  return value;
+  if (typeof value !== "string" || !value.startsWith("/") || value.length > 2000 || UNSAFE_IN_REDIRECT.test(value)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== BASE) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -9,6 +9,7 @@ import { passwordResetEmail, verificationEmail } from "../mail/templates";
 import { personNameSchema } from "../domain/person-name";
 import { timeZoneSchema } from "../domain/time-zone";
 import { passwordIssue } from "./password-check";
+import { createSignInFailures, type SignInAttempt } from "./sign-in-failures";
 
 /** The header the server itself sets from the TCP peer (or the trusted proxy header); never the client's. */
 export const CLIENT_IP_HEADER = "x-clinic-client-ip";
@@ -26,6 +27,8 @@ export const TWO_FACTOR_ROLES: readonly Role[] = ["therapist", "planner", "admin
 export const CLINIC_NAME = "Facial Palsy Clinic";
 /** Two-step endpoints: per-address limit on top of the plugin's per-account lockout (10 / 15 min). */
 const TWO_FACTOR_LIMIT = { window: 60, max: 12 };
+/** Every request counts here, successes too: far above what a clinic behind one address needs. */
+const SIGN_IN_FLOOD_LIMIT = { window: 60, max: 60 };
 
 /** better-auth endpoints that set a person's name: the same rule as our forms. */
 const NAME_PATHS = new Set(["/sign-up/email", "/update-user"]);
@@ -36,13 +39,64 @@ export interface AuthDeps {
   db: Kysely<Database>;
   env: Env;
   mailer: Mailer;
+  now?: () => Date;
+}
+
+/** Paths where a wrong password or code is a failed sign-in (the two-step ones only mid-sign-in). */
+const SIGN_IN_PATHS = new Set(["/sign-in/email", "/two-factor/verify-totp", "/two-factor/verify-backup-code"]);
+const WRONG_SECRET_CODES = new Set(["INVALID_EMAIL_OR_PASSWORD", "INVALID_CODE", "INVALID_BACKUP_CODE"]);
+export const TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS";
+
+/** better-auth's endpoint context, as far as the sign-in hooks use it. */
+interface HookContext {
+  path: string;
+  body?: unknown;
+  headers?: Headers;
+  request?: Request;
+  getSignedCookie(name: string, secret: string): Promise<string | null | false>;
+  context: {
+    secret: string;
+    returned?: unknown;
+    createAuthCookie(name: string): { name: string };
+    internalAdapter: {
+      findVerificationValue(identifier: string): Promise<{ value: string } | null | undefined>;
+      findUserById(id: string): Promise<{ email: string } | null>;
+    };
+  };
+}
+
+/** Who is signing in: the e-mail typed, or (second step) the account the two-step cookie belongs to. */
+async function signInAttempt(ctx: HookContext): Promise<SignInAttempt | null> {
+  const address = ctx.headers?.get(CLIENT_IP_HEADER) ?? ctx.request?.headers.get(CLIENT_IP_HEADER) ?? undefined;
+  if (ctx.path === "/sign-in/email") {
+    const email = (ctx.body as { email?: unknown } | undefined)?.email;
+    return { email: typeof email === "string" ? email.slice(0, 320) : undefined, address };
+  }
+  // verify-totp also confirms a first code while setting two-step up (signed in, no two-step cookie).
+  const identifier = await ctx.getSignedCookie(ctx.context.createAuthCookie("two_factor").name, ctx.context.secret);
+  if (!identifier) return null;
+  const pending = await ctx.context.internalAdapter.findVerificationValue(identifier);
+  const user = pending ? await ctx.context.internalAdapter.findUserById(pending.value) : null;
+  return user ? { email: user.email, address } : { address };
+}
+
+function apiErrorOf(value: unknown): { status: number; code?: string } | null {
+  if (!value || typeof value !== "object" || !("statusCode" in value)) return null;
+  const error = value as { statusCode: number; body?: { code?: string } };
+  return { status: error.statusCode, code: error.body?.code };
 }
 
 /**
  * better-auth: a maintained library with first-class Kysely support, e-mail verification, password
  * reset, database-backed rate limiting and TOTP as plugins — the parts we must not hand-write.
  */
-export function createAuth({ db, env, mailer }: AuthDeps) {
+export function createAuth({ db, env, mailer, now = () => new Date() }: AuthDeps) {
+  const failures = createSignInFailures({
+    db,
+    secret: env.AUTH_SECRET,
+    limits: { addressFailures: env.AUTH_RATE_LIMIT_MAX, windowMs: env.AUTH_RATE_LIMIT_WINDOW_SECONDS * 1000 },
+    now,
+  });
   return betterAuth({
     appName: CLINIC_NAME,
     baseURL: env.PUBLIC_URL,
@@ -90,7 +144,8 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
       window: 60,
       max: 200,
       customRules: {
-        "/sign-in/email": { window: env.AUTH_RATE_LIMIT_WINDOW_SECONDS, max: env.AUTH_RATE_LIMIT_MAX },
+        // Failed sign-ins are limited by the shared failure counter (hooks below); this only stops floods.
+        "/sign-in/email": SIGN_IN_FLOOD_LIMIT,
         "/sign-up/email": { window: 60 * 60, max: Math.max(env.AUTH_RATE_LIMIT_MAX, 10) },
         "/request-password-reset": { window: 60 * 60, max: 5 },
         "/two-factor/enable": TWO_FACTOR_LIMIT,
@@ -104,7 +159,8 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
         // Enabling needs a first valid code, so nobody ends up locked out by a mistyped set-up.
         skipVerificationOnEnable: false,
         backupCodeOptions: { amount: 10, length: 10, storeBackupCodes: "encrypted" },
-        accountLockout: { enabled: true, maxFailedAttempts: 10, durationSeconds: 15 * 60 },
+        // Wrong codes count in the one shared failure counter instead (hooks below).
+        accountLockout: { enabled: false },
       }),
     ],
     hooks: {
@@ -115,11 +171,25 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
           const name = personNameSchema.safeParse(body.name);
           if (!name.success) throw new APIError("BAD_REQUEST", { message: name.error.issues[0]?.message ?? "Enter a name", code: "INVALID_NAME" });
         }
+        if (SIGN_IN_PATHS.has(ctx.path)) {
+          const attempt = await signInAttempt(ctx as unknown as HookContext);
+          if (attempt && (await failures.blocked(attempt))) {
+            throw new APIError("TOO_MANY_REQUESTS", { message: "Too many failed attempts. Please wait a few minutes and try again.", code: TOO_MANY_ATTEMPTS });
+          }
+        }
         const field = PASSWORD_PATHS[ctx.path];
         const password = field ? body?.[field] : undefined;
         if (typeof password !== "string") return;
         const issue = await passwordIssue(password, { email: typeof body?.email === "string" ? body.email : undefined, name: typeof body?.name === "string" ? body.name : undefined });
         if (issue) throw new APIError("BAD_REQUEST", { message: issue.message, code: `PASSWORD_${issue.problem.toUpperCase()}` });
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (!SIGN_IN_PATHS.has(ctx.path)) return;
+        const attempt = await signInAttempt(ctx as unknown as HookContext);
+        if (!attempt) return;
+        // Only failures count; a success leaves earlier failures to expire with their window.
+        const error = apiErrorOf(ctx.context.returned);
+        if (error?.code && WRONG_SECRET_CODES.has(error.code)) await failures.recordFailure(attempt);
       }),
     },
     advanced: {
@@ -185,4 +255,15 @@ function toAuthSession(result: NonNullable<Awaited<ReturnType<Auth["api"]["getSe
       twoFactorSetupRequired: TWO_FACTOR_ROLES.includes(role) && u.twoFactorEnabled !== true,
     },
   };
+}
+
+/**
+ * Whether a session (by id) still lets its holder act: it exists (not signed out, revoked or replaced),
+ * its idle window has not run out and it is within the absolute limit. Sockets ask this, as they
+ * outlive the request that opened them.
+ */
+export async function isSessionActive(db: Kysely<Database>, sessionId: string, now: Date): Promise<boolean> {
+  const row = await db.selectFrom("session").select(["expiresAt", "createdAt"]).where("id", "=", sessionId).executeTakeFirst();
+  if (!row) return false;
+  return new Date(row.expiresAt).getTime() > now.getTime() && now.getTime() - new Date(row.createdAt).getTime() <= SESSION_MAX_AGE_SECONDS * 1000;
 }

@@ -4,14 +4,18 @@ import pg from "pg";
 import { Server } from "socket.io";
 import { decideAccess } from "../access/access";
 import { bareSecurityHeaders } from "../security-headers";
-import { getAuthSession } from "../auth/auth";
+import { getAuthSession, isSessionActive } from "../auth/auth";
 import { cookieHeaderForAuth } from "../auth/host-cookies";
 import { clientAddress, proxyConfig } from "../security/client-address";
+import { beginWork } from "../security/stall-watchdog";
 import { audit } from "../services/audit";
 import type { AppServices, Notifier } from "../services/context";
 import { rooms, SOCKET_EVENT_BURST, SOCKET_EVENTS_PER_SECOND, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
 import { leaveAllCalls } from "./call-events";
 import { type Ack, socketEvents, type SocketUser } from "./events";
+
+/** How often an open socket's session is looked at again. */
+export const SESSION_RECHECK_MS = 60_000;
 
 export interface Realtime {
   io: Server;
@@ -112,6 +116,20 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
         .finally(() => pendingLeaves.delete(leaving));
       pendingLeaves.add(leaving);
     });
+    // A socket outlives the request that opened it: its session is checked again, at most once a
+    // minute on events and at least once a minute while it is open (signed out elsewhere, expired).
+    let checkedAt = services.now().getTime();
+    const stillSignedIn = async (): Promise<boolean> => {
+      const now = services.now();
+      if (now.getTime() - checkedAt < SESSION_RECHECK_MS) return true;
+      checkedAt = now.getTime();
+      const active = await isSessionActive(services.db, user.sessionId, now).catch(() => true);
+      if (!active) socket.disconnect(true);
+      return active;
+    };
+    const recheck = setInterval(() => void stillSignedIn(), SESSION_RECHECK_MS);
+    recheck.unref();
+    socket.on("disconnect", () => clearInterval(recheck));
     const bucket = { tokens: SOCKET_EVENT_BURST, at: Date.now() };
     socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (a: Ack) => void) : undefined;
@@ -128,8 +146,10 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
         await audit(services, { actor: user, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event });
         return reply({ ok: false, error: "FORBIDDEN", message: "Not allowed" });
       }
+      if (!(await stillSignedIn())) return reply({ ok: false, error: "UNAUTHENTICATED", message: "Your session has ended. Please log in again." });
       const parsed = def.schema.safeParse(args[0]);
       if (!parsed.success) return reply({ ok: false, error: "INVALID_PAYLOAD", message: parsed.error.issues[0]?.message ?? "Invalid payload" });
+      const done = beginWork(`socket ${event}`);
       try {
         reply({ ok: true, data: await def.handle(ctx, parsed.data) });
       } catch (error) {
@@ -139,6 +159,8 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
         }
         if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event, name: (error as Error).name }, "socket handler failed");
         reply({ ok: false, error: code, message: code === "INTERNAL" ? "Something went wrong" : (error as Error).message });
+      } finally {
+        done();
       }
     });
   });
@@ -146,6 +168,9 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
   const notifier: Notifier = {
     toAuthSession: (sessionId, event, payload) => void io.to(rooms.authSession(sessionId)).emit(event, payload),
     toUser: (userId, event, payload) => void io.to(rooms.user(userId)).emit(event, payload),
+    // Through the adapter, so sockets held by other instances close too. Without `close`, what was
+    // emitted just before (auth:signed-out) still reaches the browser first.
+    disconnect: (target) => io.in("sessionId" in target ? rooms.authSession(target.sessionId) : rooms.user(target.userId)).disconnectSockets(),
   };
 
   return {

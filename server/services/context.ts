@@ -10,6 +10,8 @@ import type { Mailer } from "../mail/mailer";
 export interface Notifier {
   toAuthSession(sessionId: string, event: string, payload: unknown): void;
   toUser(userId: string, event: string, payload: unknown): void;
+  /** Closes the sockets of a browser session or of every session of a user, on every app instance. */
+  disconnect(target: { sessionId: string } | { userId: string }): void;
 }
 
 /** Everything a service needs, built once at boot and handed down (never imported as a global). */

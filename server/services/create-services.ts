@@ -10,6 +10,7 @@ export function lateNotifier(): Notifier & { target?: Notifier } {
   const holder: Notifier & { target?: Notifier } = {
     toAuthSession: (...args) => holder.target?.toAuthSession(...args),
     toUser: (...args) => holder.target?.toUser(...args),
+    disconnect: (...args) => holder.target?.disconnect(...args),
   };
   return holder;
 }
@@ -17,7 +18,8 @@ export function lateNotifier(): Notifier & { target?: Notifier } {
 export function createServices(options: { env: Env; database: DatabaseHandle; logger: Logger; notifier?: Notifier; now?: () => Date }): AppServices {
   const { env, database, logger } = options;
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, logger });
-  const auth = createAuth({ db: database.db, env, mailer });
+  const now = options.now ?? (() => new Date());
+  const auth = createAuth({ db: database.db, env, mailer, now });
   return {
     env,
     db: database.db,
@@ -26,6 +28,6 @@ export function createServices(options: { env: Env; database: DatabaseHandle; lo
     mailer,
     logger,
     notifier: options.notifier ?? lateNotifier(),
-    now: options.now ?? (() => new Date()),
+    now,
   };
 }

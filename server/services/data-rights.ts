@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { STORED_FILE_MODE } from "../security/stored-files";
 import path from "node:path";
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { sql } from "kysely";
@@ -104,7 +105,7 @@ export async function buildDataExport(services: AppServices, exportId: string): 
   const zip = zipSync(files, { level: 6 });
   await mkdir(exportDir(services), { recursive: true });
   const relative = `${exportId}.zip`;
-  await writeFile(path.join(exportDir(services), relative), zip, { mode: 0o600 });
+  await writeFile(path.join(exportDir(services), relative), zip, { mode: STORED_FILE_MODE });
   const now = services.now();
   await services.db
     .updateTable("dataExport")

@@ -157,6 +157,7 @@ export async function runErasure(services: AppServices, requestId: string): Prom
     return emptied;
   });
 
+  services.notifier.disconnect({ userId: patientId });
   const files = await deletePhotoFiles(services, photos.map((p) => p.photoPath!));
   for (const e of exports) await rm(path.join(exportDir(services), path.basename(e.filePath!)), { force: true });
   await deletePatientPhotoFolder(services, patientId);

@@ -107,6 +107,7 @@ export async function resetTwoFactor(services: AppServices, actor: Actor, userId
     await trx.updateTable("user").set({ twoFactorEnabled: false, updatedAt: services.now() }).where("id", "=", userId).execute();
     await trx.deleteFrom("session").where("userId", "=", userId).execute();
   });
+  services.notifier.disconnect({ userId });
   await audit(services, { actor, action: "auth.two_factor_reset", recordType: "user", recordId: userId });
 }
 

@@ -1,5 +1,5 @@
 import { signInAs } from "../setup/sign-in";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -311,6 +311,9 @@ describe.each(databaseKinds)("whiteboard and homework over socket.io (%s)", (kin
     const created = await therapistHttp.request(`/api/sessions/${sessionId}/illustrations`, { method: "POST", body: png, headers: { "content-type": "application/octet-stream" } });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    // Stored like photos: readable by the app's own user only.
+    const storedFile = await server.services.db.selectFrom("illustration").select("storageKey").where("id", "=", id).executeTakeFirstOrThrow();
+    expect(statSync(path.join(dataDir, "uploads", "illustrations", storedFile.storageKey.slice(5))).mode & 0o777).toBe(0o600);
     const served = await patientHttp.request(`/api/illustrations/${id}`);
     expect(served.headers.get("content-type")).toBe("image/png");
     expect(served.headers.get("x-content-type-options")).toBe("nosniff");

@@ -30,7 +30,7 @@ describe.each(databaseKinds)("two-step sign-in on %s", (kind) => {
     // The password alone is not a session.
     expect((await client.request("/therapist")).headers.get("location")).toMatch(/^\/login/);
     const wrong = await client.request("/login/code", { method: "POST", form: { code: "000000" } });
-    expect(wrong.status).toBe(200);
+    expect(wrong.status).toBe(422);
     expect(await wrong.text()).toContain("This code is not correct");
     const right = await client.request("/login/code", { method: "POST", form: { code: totpCode() } });
     expect(right.headers.get("location")).toBe("/therapist");

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { rolesAccess } from "../../server/access/access";
+import { rolesAccess, safeRedirectPath } from "../../server/access/access";
 import { grantFaceConsent, myFaceConsent, withdrawFaceConsent } from "../../server/services/diary";
 import { actorFrom } from "../components/diary/diary.server";
 import { formatDate } from "../components/diary/format";
@@ -18,7 +18,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = actorFrom(context);
   const fields = await formFields(request);
-  const next = new URL(request.url).searchParams.get("next");
+  const next = consentNext(new URL(request.url).searchParams.get("next"));
   if (fields.intent === "withdraw") {
     const result = await withdrawFaceConsent(context.services, actor, fields);
     if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError, withdrawn: null };
@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const result = await grantFaceConsent(context.services, actor, fields);
   if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError, withdrawn: null };
-  if (next && next.startsWith("/diary/")) return redirect(next);
+  if (next) return redirect(next);
   return { fieldErrors: {}, formError: undefined, withdrawn: null };
 }
 
@@ -36,7 +36,7 @@ export default function FaceConsent() {
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
-  const next = params.get("next");
+  const next = consentNext(params.get("next"));
   const actionUrl = next ? `?next=${encodeURIComponent(next)}` : undefined;
   return (
     <>
@@ -132,4 +132,10 @@ export default function FaceConsent() {
       )}
     </>
   );
+}
+
+/** After consent the patient goes back into the diary, never anywhere else. */
+function consentNext(value: string | null): string | null {
+  const path = safeRedirectPath(value, "");
+  return path.startsWith("/diary/") ? path : null;
 }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data as withStatus, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { guestAccess, safeRedirectPath } from "../../server/access/access";
 import { signIn } from "../../server/services/accounts";
@@ -19,7 +19,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
   const result = await signIn(context.services, fields, context.clientIp);
-  if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError, email: fields.email ?? "" };
+  if (!result.ok) return withStatus({ fieldErrors: result.fieldErrors, formError: result.formError, email: fields.email ?? "" }, { status: result.status });
   const redirectTo = new URL(request.url).searchParams.get("redirectTo");
   if (result.value.secondStep) {
     return redirect(`/login/code${redirectTo ? `?redirectTo=${encodeURIComponent(safeRedirectPath(redirectTo))}` : ""}`, { headers: result.headers });

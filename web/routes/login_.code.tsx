@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data as withStatus, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { guestAccess, safeRedirectPath } from "../../server/access/access";
 import { demoStaffCode } from "../../server/services/demo-clinic";
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
   const result = await completeTwoFactorSignIn(context.services, request.headers, fields, context.clientIp);
-  if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError, expired: result.status === 401 };
+  if (!result.ok) return withStatus({ fieldErrors: result.fieldErrors, formError: result.formError, expired: result.status === 401 }, { status: result.status });
   const to = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), `/${result.value.role}`);
   return redirect(to, { headers: result.headers });
 }

@@ -3,6 +3,7 @@
  * served folder; read back only through the authorised API. Uploads are checked by magic bytes and size.
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { STORED_DIR_MODE, STORED_FILE_MODE } from "../../security/stored-files";
 import path from "node:path";
 import type { AppServices } from "../context";
 
@@ -44,8 +45,8 @@ function patientFolder(patientId: string): string {
 export async function writePhotoFile(services: AppServices, patientId: string, captureId: string, ext: string, bytes: Uint8Array): Promise<string> {
   const relative = path.join(patientFolder(patientId), `${captureId}.${ext}`);
   const full = safeResolve(services, relative);
-  await mkdir(path.dirname(full), { recursive: true, mode: 0o700 });
-  await writeFile(full, bytes, { mode: 0o600 });
+  await mkdir(path.dirname(full), { recursive: true, mode: STORED_DIR_MODE });
+  await writeFile(full, bytes, { mode: STORED_FILE_MODE });
   return relative;
 }
 

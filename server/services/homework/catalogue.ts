@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { STORED_DIR_MODE, STORED_FILE_MODE } from "../../security/stored-files";
 import path from "node:path";
 import { z } from "zod";
 import type { IllustrationType } from "../../../db/schema-homework";
@@ -107,9 +108,9 @@ async function storeImage(services: AppServices, bytes: Uint8Array): Promise<{ s
   const contentType = sniffImageType(bytes);
   if (!contentType) throw new DomainError("UNSUPPORTED_FILE_TYPE", "Only PNG, JPEG or WebP images can be uploaded.", "file");
   const dir = uploadDir(services);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: STORED_DIR_MODE });
   const storageKey = `file:${randomUUID()}.${IMAGE_EXTENSION[contentType]}`;
-  await writeFile(path.join(dir, storageKey.slice(5)), bytes, { flag: "wx" });
+  await writeFile(path.join(dir, storageKey.slice(5)), bytes, { flag: "wx", mode: STORED_FILE_MODE });
   return { storageKey, contentType, byteSize: bytes.length };
 }
 
