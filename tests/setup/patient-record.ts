@@ -6,7 +6,7 @@
  * Used by the authorisation matrix and the export bench.
  */
 import type { HomeworkItem } from "../../server/domain/collab/homework-list";
-import { fixtureCapture } from "../../server/domain/symmetry/test-support";
+import { framedFixtureCapture } from "../../server/domain/symmetry/test-support";
 import type { Actor, AppServices } from "../../server/services/context";
 import { createDiaryEntry, grantFaceConsent, replyToDiaryEntry } from "../../server/services/diary";
 import { attachSnapshotPhoto, submitSnapshot } from "../../server/services/diary/snapshots";
@@ -75,8 +75,7 @@ const homeworkItem = (id: string, title: string, order: string): HomeworkItem =>
 
 function snapshotCaptures(capturedAt: Date) {
   return ["rest", "big_smile"].map((expression, i) => {
-    const c = fixtureCapture(i === 0 ? "london-004_rest.jpg" : "london-004_smile.jpg", expression as never);
-    return { ...c, landmarks: c.landmarks.map((l) => [l.x, l.y, l.z]), blendshapes: [], capturedAt: capturedAt.toISOString() };
+    return { ...framedFixtureCapture(i === 0 ? "london-004_rest.jpg" : "london-004_smile.jpg", expression as never), capturedAt: capturedAt.toISOString() };
   });
 }
 
