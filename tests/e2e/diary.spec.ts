@@ -64,7 +64,7 @@ test("diary: entry with ratings, consent, guided capture (rest + smile), trend, 
   await expect(patient.getByText("Your face snapshot is saved.")).toBeVisible();
   await expect(patient.getByText("Smile feels a little easier")).toBeVisible();
   await expect(patient.getByText("Face snapshot (2 expressions)")).toBeVisible();
-  await expect(patient.getByText("Mouth corner height at rest (left − right)")).toBeVisible();
+  await expect(patient.getByText("Mouth corner height at rest (your left side minus your right)")).toBeVisible();
   await expect(patient.getByText("Smile movement balance (weaker ÷ stronger side)")).toBeVisible();
   // Nothing came from another origin (wasm and model are served by the app).
   const origin = new URL(patient.url()).origin;

@@ -1,7 +1,7 @@
 /**
  * Normal left–right variation of healthy faces, for charting a patient's trend against a grey band and for
  * labelling a single |L − R|. Numbers are |L − R| over 32 real healthy images (12 London Set people × rest
- * and smile + 8 selfies), measured with MediaPipe Face Landmarker — shared/notes/face-symmetry.md §6.2.
+ * and smile + 8 selfies), measured with MediaPipe Face Landmarker — docs/face-symmetry.md.
  * This is a small sample; treat the band as a noise floor, never as a clinical threshold, and prefer each
  * patient's own baseline.
  */
@@ -34,6 +34,12 @@ export const HEALTHY_BAND: Readonly<Record<BandedMeasure, HealthyBand>> = {
   oralOcularDistance: { median: 0.94, p90: 3.08, max: 4.02, unit: "mm" },
   mouthMidlineDeviation: { median: 1.17, p90: 2.41, max: 3.19, unit: "mm" },
 };
+
+/** Where each healthy range shown as context comes from (docs/face-symmetry.md, "Healthy ranges"). */
+export const HEALTHY_SOURCE = {
+  rest: "healthy faces at rest and smiling (32 photos: 12 people of the Face Research Lab London Set and 8 selfies of one person)",
+  smileMovementRatio: "12 healthy people of the Face Research Lab London Set, rest → smile",
+} as const;
 
 /**
  * "typical": ≤ p90 of healthy faces; "unusual": above p90 but within the healthy range; "outside": beyond the

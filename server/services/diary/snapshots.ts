@@ -307,7 +307,7 @@ export async function getSymmetryTrend(services: AppServices, actor: Actor, pati
   const captures = rows.length ? await services.db.selectFrom("faceCapture").select(["snapshotId", "expression", "photoPath"]).where("snapshotId", "in", rows.map((r) => r.id)).execute() : [];
   await audit(services.db, actor, patientId, "diary_trend.read", "diary", patientId);
   return {
-    series: buildTrend(fresh.map((r) => ({ id: r.id, capturedAt: r.capturedAt, result: r.measures as SymmetryResult }))),
+    series: buildTrend(fresh.map((r) => ({ id: r.id, capturedAt: r.capturedAt, result: r.measures as SymmetryResult })), { affectedSide: await affectedSideOf(services.db, patientId) }),
     snapshots: fresh.map((r) => ({
       id: r.id,
       entryId: r.entryId,
