@@ -15,6 +15,7 @@ import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./
 import { cookieHeaderForAuth, hostPrefixedSetCookie } from "./auth/host-cookies";
 import { databaseUnavailableResponse } from "./database-unavailable";
 import { maskPath } from "./logger";
+import { clientAddress, proxyConfig } from "./security/client-address";
 import { HSTS } from "./security-headers";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
@@ -85,16 +86,14 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   }
 
   app.use(async (c, next) => {
-    const forwarded = env.TRUSTED_PROXY_HEADER ? c.req.header(env.TRUSTED_PROXY_HEADER)?.split(",")[0]?.trim() : undefined;
-    let ip = forwarded;
-    if (!ip) {
-      try {
-        ip = getConnInfo(c).remote.address;
-      } catch {
-        ip = undefined; // app.request() in tests has no socket
-      }
+    let peer: string | undefined;
+    try {
+      peer = getConnInfo(c).remote.address;
+    } catch {
+      peer = undefined; // app.request() in tests has no socket
     }
-    c.set("clientIp", ip ?? "0.0.0.0");
+    const ip = clientAddress(proxyConfig(env), env.TRUSTED_PROXY_HEADER ? c.req.header(env.TRUSTED_PROXY_HEADER) : undefined, peer);
+    c.set("clientIp", ip);
     await next();
   });
 

@@ -74,6 +74,8 @@ const schema = z
     /** Years an erased patient's invoices are kept for accounting law (0: erase them too). */
     INVOICE_RETENTION_YEARS: z.coerce.number().int().min(0).max(30).default(10),
     TRUSTED_PROXY_HEADER: optionalString,
+    /** How many of our own proxies append to TRUSTED_PROXY_HEADER: the entry that many from the right is the client. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SEED_DEMO: z
       .enum(["true", "false", "1", "0"])

@@ -1,11 +1,10 @@
-import { SHARED_DIR } from "../../server/domain/symmetry/test-support";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { fakeCameraVideo } from "../fixtures/face/fake-camera";
 import config from "../../playwright.config";
 import { expectAccessible, logIn } from "./support/helpers";
 
 // The fake camera plays the fixture video: 1 s of a resting face, then 1 s of a smile, looped.
-const VIDEO = path.join(SHARED_DIR, "fixtures/face/london-004_rest-smile_640x480_15fps.y4m");
+const VIDEO = fakeCameraVideo();
 test.use({ launchOptions: { ...config.use?.launchOptions, args: [...(config.use?.launchOptions?.args ?? []), `--use-file-for-fake-video-capture=${VIDEO}`] } });
 
 test("diary: entry with ratings, consent, guided capture (rest + smile), trend, therapist view, withdrawal", async ({ browser }) => {
