@@ -216,5 +216,3 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
 
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

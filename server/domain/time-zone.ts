@@ -10,7 +10,3 @@ export function isValidTimeZone(value: string): boolean {
     return false;
   }
 }
-
-export function timeZoneList(): string[] {
-  return [...zones].sort();
-}

@@ -5,7 +5,6 @@
 import { DateTime } from "luxon";
 
 export const PRACTICES_PER_DAY_TARGET = 2;
-export const PRACTICE_MINUTES_TARGET = { min: 15, max: 20 } as const;
 
 export interface PracticeEntry {
   practisedAt: Date;
