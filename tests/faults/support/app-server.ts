@@ -17,7 +17,7 @@ const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.ex
  * The built app (`server/main.ts`, production mode) as a child process the drill can kill; the data
  * (PGlite in `dataDir`, or `databaseUrl`) outlives it. Resolves once /health answers.
  */
-export async function startAppServer(options: { port: number; dataDir: string; databaseUrl?: string }): Promise<AppServer> {
+export async function startAppServer(options: { port: number; dataDir: string; databaseUrl?: string; env?: Record<string, string> }): Promise<AppServer> {
   const base = `http://127.0.0.1:${options.port}`;
   let output = "";
   const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/main.ts")], {
@@ -36,6 +36,7 @@ export async function startAppServer(options: { port: number; dataDir: string; d
       AUTH_RATE_LIMIT_MAX: "100",
       LOG_LEVEL: "warn",
       SEED_DEMO: "true",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
