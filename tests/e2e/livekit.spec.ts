@@ -101,6 +101,16 @@ test("a session through the LiveKit SFU: waiting room, media both ways, mute and
   await add.getByRole("button", { name: "Add to homework" }).click();
   await expect(patient.getByTestId("homework-list").getByRole("heading", { name: "Gentle eyebrow lift" })).toBeVisible({ timeout: 5_000 });
 
+  // The therapist takes the patient out of the call: the SFU disconnects them; joining again means waiting to be let in.
+  await therapist.getByRole("button", { name: "Remove Paula Patient from the call" }).click();
+  await expect(patient.getByRole("heading", { name: "You have left the call" })).toBeVisible();
+  await expect(therapist.getByText("Waiting for Paula Patient to join…")).toBeVisible({ timeout: 15_000 });
+  await patient.reload();
+  await patient.getByRole("button", { name: "Join the session" }).click();
+  await expect(patient.getByRole("heading", { name: /waiting room/ })).toBeVisible();
+  await therapist.getByRole("button", { name: "Admit Paula Patient" }).click();
+  await expectVideoFlowing(therapist);
+
   // The therapist ends the session: the SFU room closes, the patient sees the end.
   await therapist.getByRole("button", { name: "End session" }).click();
   await therapist.getByRole("button", { name: "Yes, end session" }).click();
@@ -109,6 +119,6 @@ test("a session through the LiveKit SFU: waiting room, media both ways, mute and
   // Attendance comes from the server's signed participant_joined webhooks (the app records none itself on LiveKit).
   await therapist.goto(sessionUrl);
   const rows = therapist.locator("section[aria-labelledby=attendance-title] tbody tr");
-  await expect(rows.filter({ hasText: "Paula Patient" })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "Paula Patient" })).toHaveCount(2); // before and after the removal
   await expect(rows.filter({ hasText: "Dr. Teodora Ivanova" })).toHaveCount(1);
 });
