@@ -11,7 +11,7 @@ import { DEPARTURE_TIMEOUT_SECONDS, EMPTY_TIMEOUT_SECONDS, MAX_PARTICIPANTS } fr
 import { mintAccessToken } from "../../media/livekit/tokens";
 import { startTestLiveKitServer, type RunningLiveKitServer } from "../setup/livekit-server";
 import { isRefusal, RequestResponse_Reason, signalConnect, TrackSource, TrackType, type SignalConnection } from "../setup/livekit-signal";
-import { freeTcpPort } from "../setup/free-ports";
+import { freePort as freeTcpPort } from "../setup/app-process";
 import { type Client, signedInClients } from "../setup/sign-in";
 import { connected, startTestServer } from "../setup/test-server";
 
