@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 import type { CallTables } from "./schema-calls";
 import type { DiaryTables } from "./schema-diary";
 import type { HomeworkTables } from "./schema-homework";
@@ -348,12 +348,5 @@ export interface Database extends CallTables, HomeworkTables, DiaryTables, Trust
   mailDelivery: MailDeliveryTable;
 }
 
-export type User = Selectable<UserTable>;
-export type NewUser = Insertable<UserTable>;
-export type UserUpdate = Updateable<UserTable>;
-export type StaffInvitation = Selectable<StaffInvitationTable>;
-export type OutboxEmail = Selectable<OutboxEmailTable>;
-export type ClinicalSession = Selectable<ClinicalSessionTable>;
 export type Program = Selectable<ProgramTable>;
-export type Invoice = Selectable<InvoiceTable>;
 export type Job = Selectable<JobTable>;

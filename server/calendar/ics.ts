@@ -9,7 +9,6 @@
 import { createEvents, type EventAttributes } from "ics";
 
 export const ICS_PRODUCT_ID = "facial-palsy-clinic/journey";
-export const ICS_CONTENT_TYPE = "text/calendar; charset=utf-8";
 
 export interface CalendarEvent {
   /** Stable id of the session; becomes `<id>@<domain>`. */

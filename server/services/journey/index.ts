@@ -33,7 +33,6 @@ export { canJoinSession, type InvoiceView, listMyInvoices, listUnpaidInvoices, o
 export { type PackageToShip, packagesToShip, recordWelcomePackageShipment } from "./packages";
 export { mySchedule, plannerCalendar, programOverview, type ProgramOverview, type ScheduleEntry } from "./overview";
 export {
-  DECISION_LABEL,
   planConclusionSession,
   type PlannedConclusion,
   type ProgramAwaitingDecision,
