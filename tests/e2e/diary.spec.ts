@@ -1,3 +1,4 @@
+import { FACE_MODEL_URL, MEDIAPIPE_WASM_URL } from "../../server/http/asset-urls";
 import { expect, test } from "@playwright/test";
 import { fakeCameraVideo } from "../fixtures/face/fake-camera";
 import config from "../../playwright.config";
@@ -69,10 +70,10 @@ test("diary: entry with ratings, consent, guided capture (rest + smile), trend, 
   // Nothing came from another origin (wasm and model are served by the app).
   const origin = new URL(patient.url()).origin;
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"))).toEqual([]);
-  expect(requests.some((u) => u.includes("/mediapipe/wasm/vision_wasm_internal.wasm"))).toBe(true);
+  expect(requests.some((u) => u.includes(`${MEDIAPIPE_WASM_URL}/vision_wasm_internal.wasm`))).toBe(true);
+  expect(requests.some((u) => u.endsWith(FACE_MODEL_URL))).toBe(true);
   expect(requests.filter((u) => u.includes("odml.pa.googleapis.com"))).toEqual([]);
   expect(consoleMessages.filter((m) => m.includes("odml.pa.googleapis.com"))).toEqual([]);
-  expect(requests.some((u) => u.endsWith("/models/face_landmarker.task"))).toBe(true);
 
   // The trend shows the point, as a chart and as a table.
   await patient.getByRole("link", { name: "See the trend" }).click();

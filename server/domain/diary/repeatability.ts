@@ -32,7 +32,7 @@ export function resolutionFor(sdc: number): number {
   return best;
 }
 
-/** Day-to-day floor of the SDC per unit (an engineering choice; see the file comment and docs/face-symmetry.md). */
+/** Day-to-day floor of the SDC per unit (an engineering choice; see the file comment and docs/face-measures.md). */
 export const MIN_SDC = { mm: 0.5, "°": 1, "%": 5 } as const;
 
 /** sd null = no fixture capture has this expression; the floor applies. */

@@ -51,7 +51,7 @@ export const TREND_MEASURES: readonly TrendMeasureDef[] = [
   { key: "closureMouthPullRight", label: "Right mouth corner pulled up while closing the eyes", help: "How much the eye-to-mouth-corner distance shortens on the right during gentle eye closure (synkinesis).", unit: "%", kind: "value", group: "synkinesis" },
 ];
 
-/** Healthy people's smile movement balance (docs/face-symmetry.md: 0.72–0.99 on 12 healthy faces). */
+/** Healthy people's smile movement balance (docs/face-measures.md: 0.72–0.99 on 12 healthy faces). */
 export const SMILE_RATIO_HEALTHY = { lower: 72, upper: 100 } as const;
 
 export interface TrendSnapshotInput {

@@ -1,9 +1,9 @@
 /**
  * Versioned constants of the symmetry algorithm. Bump SYMMETRY_ALGORITHM_VERSION whenever a definition,
  * index set or constant changes, so stored results can be recomputed from the stored landmarks.
- *   1.0.0: first version (definitions of docs/face-symmetry.md §3).
+ *   1.0.0: first version (definitions of docs/research/face-symmetry.md §2).
  *   2.0.0: static measures in the head's own frame (landmarks de-rotated by the pose estimated from them);
- *          inter-canthal width and the landmark pose kept per expression.
+ *          inter-canthal width and the landmark pose kept per expression (docs/face-measures.md).
  */
 export const SYMMETRY_ALGORITHM_VERSION = "2.0.0";
 

@@ -21,6 +21,7 @@ import {
   type QualityProblem,
 } from "../../../media/face/pose";
 import { MIN_FRAMES } from "../../../server/domain/symmetry/constants";
+import { MEDIAPIPE_WASM_URL } from "../../../server/http/asset-urls";
 import { ExpressionIllustration } from "./expression-illustration";
 
 /** Pause before each expression so the patient can read the instruction (and nothing is captured early). */
@@ -98,7 +99,7 @@ export function loadFaceLandmarker(modelUrl: string): Promise<FaceLandmarker> {
   blockMediapipeTelemetry();
   landmarkerPromise ??= (async () => {
     const { FilesetResolver, FaceLandmarker } = await import("@mediapipe/tasks-vision");
-    const fileset = await FilesetResolver.forVisionTasks("/mediapipe/wasm");
+    const fileset = await FilesetResolver.forVisionTasks(MEDIAPIPE_WASM_URL);
     return FaceLandmarker.createFromOptions(fileset, {
       baseOptions: { modelAssetPath: modelUrl, delegate: "CPU" },
       runningMode: "VIDEO",
