@@ -15,6 +15,7 @@ export const JOB_KINDS = {
   reminder24h: "reminder-24h",
   reminder1h: "reminder-1h",
   invoiceReminder: "invoice-reminder",
+  outcomeMail: "outcome-mail",
 } as const;
 
 export const REMINDER_LEADS_MS: Record<"reminder-24h" | "reminder-1h", number> = {
