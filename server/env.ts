@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { FACE_MODEL_URL } from "./http/asset-urls";
 
 /**
  * The only reader of process.env. Every variable is checked at start; a bad one stops the start with
@@ -37,6 +38,8 @@ const schema = z
     APP_ENV: z.enum(["development", "production", "test"]).default("development"),
     HOST: z.string().default("0.0.0.0"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** App processes behind the one port (node:cluster); above 1 needs PostgreSQL. */
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     PUBLIC_URL: httpUrl.optional(),
     DATA_DIR: z.string().default("./data"),
     DATABASE_URL: postgresUrl.optional().or(z.literal("").transform(() => undefined)),
@@ -66,7 +69,7 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: optionalString,
     /** Only to point the Stripe SDK at another API host (a proxy, or the test suite's fake). */
     STRIPE_API_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
-    FACE_MODEL_URL: z.string().default("/models/face_landmarker.task"),
+    FACE_MODEL_URL: z.string().default(FACE_MODEL_URL),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_000_000),
     UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(10),

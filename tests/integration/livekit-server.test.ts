@@ -2,6 +2,7 @@
 // what the server accepts from the tokens the app mints, and its webhooks reaching the app.
 // Media (joins that go active, participant webhooks, removal from a live call) is in tests/e2e/livekit.spec.ts.
 
+import { DisconnectReason } from "@livekit/protocol";
 import { RoomServiceClient } from "livekit-server-sdk";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -10,7 +11,7 @@ import { DEPARTURE_TIMEOUT_SECONDS, EMPTY_TIMEOUT_SECONDS, MAX_PARTICIPANTS } fr
 import { mintAccessToken } from "../../media/livekit/tokens";
 import { startTestLiveKitServer, type RunningLiveKitServer } from "../setup/livekit-server";
 import { isRefusal, RequestResponse_Reason, signalConnect, TrackSource, TrackType, type SignalConnection } from "../setup/livekit-signal";
-import { freeTcpPort } from "../setup/free-ports";
+import { freePort as freeTcpPort } from "../setup/app-process";
 import { type Client, signedInClients } from "../setup/sign-in";
 import { connected, startTestServer } from "../setup/test-server";
 
@@ -136,6 +137,22 @@ describe("the app on a real livekit-server", () => {
     expect(share).toMatchObject({ case: "requestResponse", value: { reason: RequestResponse_Reason.NOT_ALLOWED } });
     const therapist = await connect(therapistToken);
     expect((await therapist.addTrack(TrackSource.SCREEN_SHARE, TrackType.VIDEO))?.case).toBe("trackPublished");
+  });
+
+  it("the therapist removes the patient: the server disconnects them, and joining again puts them in the waiting room", async () => {
+    const id = await openSession();
+    const { therapistSocket, patientSocket, patientToken } = await joinBoth(id);
+    const patientId = (await user("patient1@demo.clinic")).id;
+    const patient = await connect(patientToken);
+    expect(await ack(patientSocket, "call:remove", { sessionId: id, userId: (await user("therapist1@demo.clinic")).id })).toMatchObject({ ok: false, error: "FORBIDDEN" });
+
+    const told = new Promise((resolve) => patientSocket.once("call:removed", resolve));
+    expect(await ack(therapistSocket, "call:remove", { sessionId: id, userId: patientId })).toMatchObject({ ok: true });
+    const leave = await patient.next("leave");
+    expect(leave).toMatchObject({ case: "leave", value: { reason: DisconnectReason.PARTICIPANT_REMOVED } });
+    expect(await told).toEqual({ sessionId: id });
+    expect((await rooms.listParticipants(`session-${id}`)).map((p) => p.identity)).not.toContain(patientId);
+    expect(await ack(patientSocket, "call:join", { sessionId: id, peerId: "patient-tab-1" })).toMatchObject({ ok: true, data: { state: "waiting" } });
   });
 
   it("ending the session closes the room: the server disconnects everyone and its room_finished webhook reaches the app", async () => {

@@ -1,17 +1,4 @@
 import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
-
-/** A TCP port nobody listens on at this moment (the OS picks it). */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function udpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

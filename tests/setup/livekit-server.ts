@@ -4,7 +4,8 @@
 import path from "node:path";
 import { PROJECT_ROOT } from "../../server/paths";
 import { startLiveKitServer, type RunningLiveKitServer } from "../../scripts/livekit-server";
-import { freeTcpPort, freeUdpRange } from "./free-ports";
+import { freePort as freeTcpPort } from "./app-process";
+import { freeUdpRange } from "./free-ports";
 
 export type { RunningLiveKitServer };
 

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect } from "node:net";
-import { freeTcpPort } from "./free-ports";
+import { freePort as freeTcpPort } from "./app-process";
 
 export interface RunningRedis {
   address: string;

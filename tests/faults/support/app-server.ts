@@ -14,7 +14,7 @@ export interface AppServer {
  * The built app (`server/main.ts`, production mode) as a child process the drill can kill; the data
  * (PGlite in `dataDir`, or `databaseUrl`) outlives it. Resolves once /health answers.
  */
-export async function startAppServer(options: { port: number; dataDir: string; databaseUrl?: string }): Promise<AppServer> {
+export async function startAppServer(options: { port: number; dataDir: string; databaseUrl?: string; env?: Record<string, string> }): Promise<AppServer> {
   const app = await startAppProcess({
     name: "the fault drill's app server",
     port: options.port,
@@ -26,6 +26,7 @@ export async function startAppServer(options: { port: number; dataDir: string; d
       AUTH_RATE_LIMIT_MAX: "100",
       LOG_LEVEL: "warn",
       SEED_DEMO: "true",
+      ...options.env,
     },
   });
   return {
