@@ -20,12 +20,12 @@ describe("Practise now (pglite)", () => {
   });
 
   it("lists today's exercises from the homework, and saves the prefilled practice log only when the patient confirms", async () => {
-    const record = await seedPatientRecord(t.services, { patientEmail: "patient1@demo.clinic", therapistEmail: "therapist1@demo.clinic", marker: "PRACTICE-1", diaryEntries: 0, snapshots: 0 });
+    const record = await seedPatientRecord(t.services, { patientEmail: "patient1@demo.clinic", therapistEmail: "therapist1@demo.clinic", marker: "PRACTICE-1", diaryEntries: 1, snapshots: 1 });
     const page = await clients.patient.request("/patient/practice");
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("Practise now");
-    const homework = await t.services.db.selectFrom("homeworkItem").select(["id", "sessionId", "data"]).where("id", "in", record.homeworkItemIds).execute();
+    const homework = (await t.services.db.selectFrom("homeworkItem").select(["itemId", "sessionId"]).where("itemId", "in", record.homeworkItemIds).execute()).map((h) => ({ id: h.itemId, sessionId: h.sessionId }));
     expect(homework.length).toBeGreaterThan(0);
     const before = await t.services.db.selectFrom("practiceLog").select("id").where("patientId", "=", record.patientId).execute();
     // Opening the page stores nothing.
