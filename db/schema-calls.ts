@@ -1,7 +1,9 @@
 import type { Generated } from "kysely";
 import type { Timestamp } from "./schema";
 
-export type CallRole = "therapist" | "patient" | "guest_staff";
+import type { CallRole } from "../server/domain/roles";
+
+export type { CallRole };
 
 export interface SessionCallTable {
   sessionId: string;

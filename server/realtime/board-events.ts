@@ -3,7 +3,7 @@ import { signedIn } from "../access/access";
 import { isPlainRecord } from "../domain/collab/payload-checks";
 import { SYNC_EVENTS } from "../domain/collab/sync-protocol";
 import { audit } from "../services/audit";
-import { getCallContext } from "../services/calls";
+import { getCallContext } from "../services/sessions/access";
 import { attachableIllustrationIds } from "../services/homework/catalogue";
 import { saveBoardLock } from "../services/homework/session-sync";
 import { boardHub } from "./board-hub";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { rolesAccess } from "../access/access";
-import { getCallContext } from "../services/calls";
+import { getCallContext } from "../services/sessions/access";
 import { getSnapshot } from "../services/diary";
 import type { Actor } from "../services/context";
 import { rooms } from "./constants";

@@ -8,7 +8,7 @@
  */
 import { DateTime, IANAZone } from "luxon";
 import { addCalendarDays, type IsoDate, parseIsoDate } from "./calendar-date";
-import { DomainError } from "./domain-error";
+import { DomainError } from "../domain-error";
 
 let supportedZones: Set<string> | undefined;
 

@@ -16,7 +16,7 @@ import { isExpressionId } from "../../domain/symmetry";
 import { buildTrend, keyMeasures, type TrendSeries } from "../../domain/diary/trend";
 import { DomainError } from "../../domain/domain-error";
 import { jsonb, type Queryable } from "../../jobs/queue";
-import { getCallContext } from "../calls";
+import { getCallContext } from "../sessions/access";
 import type { Actor, AppServices } from "../context";
 import type { FormResult } from "../accounts";
 import { assertDiaryReader, assertPatientSelf, audit, logEvent } from "./access";

@@ -12,7 +12,8 @@ import type { FormResult } from "../accounts";
 import { audit, auditPatientList } from "../audit";
 import type { AppServices } from "../context";
 import { illustrationBytes } from "./catalogue";
-import { type HomeworkUser, isUuid, sessionParticipant } from "./common";
+import { isUuid } from "../../domain/ids";
+import { type CallUser, sessionParticipant } from "../sessions/access";
 import { type HomeworkSheet, renderHomeworkSheet } from "./homework-pdf";
 
 export const HOMEWORK_EMAIL_JOB = "homework.session-email";
@@ -81,7 +82,7 @@ async function buildSheet(services: AppServices, sessionId: string) {
 }
 
 /** The PDF of a session's homework, for its participants (the patient any time from the homework page). */
-export async function homeworkPdfFor(services: AppServices, user: HomeworkUser, sessionId: string): Promise<{ pdf: Buffer; fileName: string }> {
+export async function homeworkPdfFor(services: AppServices, user: CallUser, sessionId: string): Promise<{ pdf: Buffer; fileName: string }> {
   const call = await sessionParticipant(services, user, sessionId);
   const { sheet, info } = await buildSheet(services, sessionId);
   await audit(services, { actor: user, action: "homework.pdf_read", recordType: "session_homework", recordId: sessionId, patientId: call.patient.id });
@@ -132,7 +133,7 @@ export interface HomeworkSessionView {
 }
 
 /** The patient's homework: the latest session's first, then the earlier ones (history). */
-export async function listMyHomework(services: AppServices, user: HomeworkUser): Promise<HomeworkSessionView[]> {
+export async function listMyHomework(services: AppServices, user: CallUser): Promise<HomeworkSessionView[]> {
   if (user.role !== "patient") throw new DomainError("FORBIDDEN", "Only patients have homework.");
   const rows = await services.db
     .selectFrom("homeworkItem as h")
@@ -171,7 +172,7 @@ const practiceSchema = z.object({
 });
 
 /** Logs one practice ("done now", or afterwards with a time); never in the future, at most 14 days back. */
-export async function logPractice(services: AppServices, user: HomeworkUser & { timeZone: string }, input: unknown): Promise<FormResult<{ id: string }>> {
+export async function logPractice(services: AppServices, user: CallUser & { timeZone: string }, input: unknown): Promise<FormResult<{ id: string }>> {
   if (user.role !== "patient") throw new DomainError("FORBIDDEN", "Only patients log practice.");
   const parsed = practiceSchema.safeParse(input);
   if (!parsed.success) {
@@ -205,7 +206,7 @@ export async function logPractice(services: AppServices, user: HomeworkUser & { 
   return { ok: true, value: { id: row.id } };
 }
 
-export async function deletePractice(services: AppServices, user: HomeworkUser, practiceId: string): Promise<void> {
+export async function deletePractice(services: AppServices, user: CallUser, practiceId: string): Promise<void> {
   if (!isUuid(practiceId)) throw new DomainError("NOT_FOUND", "No such practice.");
   const result = await services.db.deleteFrom("practiceLog").where("id", "=", practiceId).where("patientId", "=", user.userId).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) throw new DomainError("NOT_FOUND", "No such practice.");
@@ -217,7 +218,7 @@ async function practicesOf(services: AppServices, patientId: string, since: Date
 }
 
 /** A patient's own adherence (streak, week, last four weeks) and recent practices. */
-export async function myAdherence(services: AppServices, user: HomeworkUser & { timeZone: string }) {
+export async function myAdherence(services: AppServices, user: CallUser & { timeZone: string }) {
   const now = services.now();
   const practices = await practicesOf(services, user.userId, new Date(now.getTime() - (ADHERENCE_DAYS + 1) * 86_400_000));
   await audit(services, { actor: user, action: "adherence.read", recordType: "practice_log_list", recordId: user.userId, patientId: user.userId });
@@ -235,7 +236,7 @@ export interface PatientAdherence {
  * Adherence of the therapist's patients (all, or one), in each patient's own calendar days. A
  * therapist sees only patients they have a session or program with.
  */
-export async function adherenceForTherapist(services: AppServices, user: HomeworkUser, onlyPatientId?: string): Promise<PatientAdherence[]> {
+export async function adherenceForTherapist(services: AppServices, user: CallUser, onlyPatientId?: string): Promise<PatientAdherence[]> {
   if (user.role !== "therapist") throw new DomainError("FORBIDDEN", "Only therapists see adherence.");
   let query = services.db
     .selectFrom("user as p")
@@ -262,7 +263,7 @@ export async function adherenceForTherapist(services: AppServices, user: Homewor
 
 // ── Reminders ─────────────────────────────────────────────────────────────────────────────────────
 
-export async function getReminder(services: AppServices, user: HomeworkUser): Promise<{ enabled: boolean; localTime: string }> {
+export async function getReminder(services: AppServices, user: CallUser): Promise<{ enabled: boolean; localTime: string }> {
   const row = await services.db.selectFrom("practiceReminder").select(["enabled", "localTime"]).where("patientId", "=", user.userId).executeTakeFirst();
   return row ?? { enabled: false, localTime: "19:00" };
 }
@@ -283,7 +284,7 @@ async function enqueueReminder(services: AppServices, patientId: string, localTi
 }
 
 /** The optional daily reminder when no practice was logged by a chosen time. */
-export async function saveReminder(services: AppServices, user: HomeworkUser & { timeZone: string }, input: unknown): Promise<FormResult> {
+export async function saveReminder(services: AppServices, user: CallUser & { timeZone: string }, input: unknown): Promise<FormResult> {
   if (user.role !== "patient") throw new DomainError("FORBIDDEN", "Only patients set practice reminders.");
   const parsed = reminderSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: { localTime: parsed.error.issues[0]?.message ?? "Choose a time" }, status: 422 };

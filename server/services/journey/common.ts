@@ -11,8 +11,10 @@ import { DateTime } from "luxon";
 import type { Transaction } from "kysely";
 import { z } from "zod";
 import type { Database, Role } from "../../../db/schema";
-import { DomainError, type FieldError, isDomainError } from "../../domain/journey/domain-error";
-import type { FieldErrors } from "../../domain/domain-error";
+import { DomainError, type FieldError, type FieldErrors, isDomainError, statusOf } from "../../domain/domain-error";
+import { UUID_PATTERN } from "../../domain/ids";
+
+export { isUuid } from "../../domain/ids";
 import { fieldErrorsOf } from "../accounts";
 import type { Actor } from "../context";
 import type { Queryable } from "../../jobs/queue";
@@ -31,21 +33,10 @@ export interface JourneyFailure {
 /** Structurally a FormResult (server/services/accounts.ts) with a machine-readable `code` on failure. */
 export type JourneyResult<T, Extra extends object = object> = { ok: true; value: T } | (JourneyFailure & Partial<Extra>);
 
-const CONFLICT_CODES = new Set([
-  "SLOT_TAKEN",
-  "TRANSITION_NOT_ALLOWED",
-  "ALREADY_PAID",
-  "ALREADY_RECORDED",
-  "ALREADY_SHIPPED",
-  "CONSULTATION_ALREADY_BOOKED",
-  "PLAN_NOT_OPEN",
-  "PROGRAM_ACTIVE",
-]);
-
 export function failure(code: string, message: string, field?: string, status?: number): JourneyFailure {
   return {
     ok: false,
-    status: status ?? (CONFLICT_CODES.has(code) ? 409 : 422),
+    status: status ?? statusOf(code),
     code,
     fieldErrors: field ? { [field]: message } : {},
     formError: field ? undefined : message,
@@ -176,15 +167,9 @@ function zInstant(message: string) {
   ], { message });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID.test(value);
-}
-
 /** An id field from a form: a malformed id is "not found", never a database error. */
 export function idField(message = "Choose an item from the list") {
-  return z.string({ message }).trim().regex(UUID, message);
+  return z.string({ message }).trim().regex(UUID_PATTERN, message);
 }
 
 /** Which exclusion or unique constraint a database error names (postgres.js and PGlite differ). */
