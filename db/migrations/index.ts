@@ -9,6 +9,7 @@ import * as m0007 from "./0007-journey-supporting";
 import * as m0008 from "./0008-accounts-two-factor-erasure";
 import * as m0009 from "./0009-diary-audit-into-audit-trail";
 import * as m0010 from "./0010-session-held-until";
+import * as m0011 from "./0011-attendance-intervals";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0008-accounts-two-factor-erasure": m0008,
   "0009-diary-audit-into-audit-trail": m0009,
   "0010-session-held-until": m0010,
+  "0011-attendance-intervals": m0011,
 };

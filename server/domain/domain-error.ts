@@ -28,7 +28,9 @@ export interface FieldError {
   message: string;
 }
 
-const STATUS_BY_CODE: Record<string, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429> = {
+type Status = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500;
+
+const STATUS_BY_CODE: Record<string, Status> = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -46,9 +48,10 @@ const STATUS_BY_CODE: Record<string, 400 | 401 | 403 | 404 | 409 | 410 | 413 | 4
   GONE: 410,
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  INTERNAL: 500,
 };
 
 /** The status a refusal answers with; anything not listed is a fixable input problem (422). */
-export function statusOf(code: string | undefined): 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 {
+export function statusOf(code: string | undefined): Status {
   return (code && STATUS_BY_CODE[code]) || 422;
 }

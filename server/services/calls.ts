@@ -1,5 +1,4 @@
-import { type Kysely, sql } from "kysely";
-import type { Database } from "../../db/schema";
+import { sql } from "kysely";
 import { connectionDetailsFor, type ConnectionDetails } from "../../media/livekit/tokens";
 import { createSessionRoom, deleteSessionRoom } from "../../media/livekit/rooms";
 import type { LiveKitConfig } from "../../media/livekit/config";
@@ -10,6 +9,7 @@ import { audit } from "./audit";
 import type { AppServices } from "./context";
 import { type IceServer, iceServersFor } from "./ice-servers";
 import { type CallContext, type CallUser, getCallContext } from "./sessions/access";
+import { type AttendanceRow, attendanceOf, recordJoin, recordLeave } from "./sessions/attendance";
 import { completeSession, repairCompletion } from "./sessions/complete";
 import { blockPaymentState } from "./sessions/payment-state";
 
@@ -51,7 +51,7 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
   // Fast path (a rejoin after a reload or a reconnect): already admitted, the session's call row exists.
   let admitted = true;
   if (ctx.admittedAt && ctx.myRole !== "therapist") {
-    if (!services.env.livekit) await recordAttendance(services.db, sessionId, user.userId, connectionId, now);
+    if (!services.env.livekit) await recordJoin(services.db, { sessionId, userId: user.userId, transport: "p2p", connectionId, at: now });
   } else {
     admitted = await services.db.transaction().execute(async (trx) => {
       await trx
@@ -78,7 +78,7 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
       if (ctx.myRole === "therapist") {
         await trx.updateTable("sessionCall").set({ startedAt: now }).where("sessionId", "=", sessionId).where("startedAt", "is", null).execute();
       }
-      if (!services.env.livekit) await recordAttendance(trx, sessionId, user.userId, connectionId, now);
+      if (!services.env.livekit) await recordJoin(trx, { sessionId, userId: user.userId, transport: "p2p", connectionId, at: now });
       return true;
     });
   }
@@ -100,16 +100,6 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
     });
   }
   return result;
-}
-
-/** Peer-to-peer attendance (LiveKit's comes from its webhooks). */
-async function recordAttendance(executor: Kysely<Database>, sessionId: string, userId: string, connectionId: string, now: Date): Promise<void> {
-  await executor
-    .insertInto("callAttendance")
-    .values({ sessionId, userId, transport: "p2p", connectionId, joinedAt: now, leftAt: null })
-    // The same tab back after a socket reconnect: still (or again) present.
-    .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doUpdateSet({ leftAt: null }))
-    .execute();
 }
 
 /**
@@ -150,15 +140,9 @@ export async function setAutoAdmit(services: AppServices, user: CallUser, sessio
     .execute();
 }
 
-/** A connection left (socket closed, page left). Closes its attendance row; idempotent. */
+/** A connection left (socket closed, page left); idempotent. */
 export async function recordCallLeft(services: AppServices, sessionId: string, connectionId: string): Promise<void> {
-  await services.db
-    .updateTable("callAttendance")
-    .set({ leftAt: services.now() })
-    .where("sessionId", "=", sessionId)
-    .where("connectionId", "=", connectionId)
-    .where("leftAt", "is", null)
-    .execute();
+  await recordLeave(services.db, { sessionId, connectionId, at: services.now() });
 }
 
 /** "End session": closes the call for everyone, records the end and completes the session. */
@@ -178,7 +162,8 @@ export async function endCall(services: AppServices, user: CallUser, sessionId: 
 }
 
 export interface AttendanceSummary {
-  rows: { userId: string; name: string; joinedAt: Date; leftAt: Date | null; transport: string }[];
+  /** One row per participant, with the intervals they were connected. */
+  rows: AttendanceRow[];
   startedAt: Date | null;
   endedAt: Date | null;
   /** From the first moment both therapist and patient were in the call to the end (or the last leave). */
@@ -193,60 +178,36 @@ export async function getAttendance(services: AppServices, user: CallUser, sessi
   }
   const session = await services.db.selectFrom("clinicalSession").select(["therapistId", "patientId"]).where("id", "=", sessionId).executeTakeFirst();
   await audit(services, { actor: user, action: "attendance.read", recordType: "clinical_session", recordId: sessionId, patientId: session?.patientId ?? null });
-  const rows = await services.db
-    .selectFrom("callAttendance as a")
-    .innerJoin("user as u", "u.id", "a.userId")
-    .select(["a.userId", "u.name", "a.joinedAt", "a.leftAt", "a.transport"])
-    .where("a.sessionId", "=", sessionId)
-    .orderBy("a.joinedAt")
-    .execute();
+  const rows = await attendanceOf(services.db, sessionId);
   const call = await services.db.selectFrom("sessionCall").select(["startedAt", "endedAt"]).where("sessionId", "=", sessionId).executeTakeFirst();
   let actualMinutes: number | null = null;
-  if (session) {
-    const firstOf = (id: string) => rows.filter((r) => r.userId === id).map((r) => r.joinedAt.getTime());
-    const t = firstOf(session.therapistId);
-    const p = firstOf(session.patientId);
-    if (t.length && p.length) {
-      const start = Math.max(Math.min(...t), Math.min(...p));
-      const lastLeave = Math.max(...rows.map((r) => (r.leftAt ?? services.now()).getTime()));
-      const end = call?.endedAt ? call.endedAt.getTime() : lastLeave;
-      actualMinutes = Math.max(0, Math.round((end - start) / 60_000));
-    }
+  const therapist = rows.find((r) => r.userId === session?.therapistId);
+  const patient = rows.find((r) => r.userId === session?.patientId);
+  if (therapist && patient) {
+    const start = Math.max(therapist.joinedAt.getTime(), patient.joinedAt.getTime());
+    const lastLeave = Math.max(...rows.map((r) => (r.leftAt ?? services.now()).getTime()));
+    const end = call?.endedAt ? call.endedAt.getTime() : lastLeave;
+    actualMinutes = Math.max(0, Math.round((end - start) / 60_000));
   }
   return { rows, startedAt: call?.startedAt ?? null, endedAt: call?.endedAt ?? null, actualMinutes };
 }
 
-/** LiveKit's signed webhooks record attendance when LiveKit is the transport. */
+/** LiveKit's signed webhooks record attendance when LiveKit is the transport (one connection per identity). */
 export async function recordLiveKitAttendance(
   services: AppServices,
-  event: { kind: "participant_joined" | "participant_left" | "room_finished"; sessionId: string; identity: string | null; at: Date; eventId: string }
+  event: { kind: "participant_joined" | "participant_left" | "room_finished"; sessionId: string; identity: string | null; at: Date; eventId: string },
 ): Promise<void> {
   const session = await services.db.selectFrom("clinicalSession").select(["id"]).where("id", "=", event.sessionId).executeTakeFirst();
   if (!session) return;
+  const connectionId = `lk:${event.identity}`;
   if (event.kind === "participant_joined" && event.identity) {
-    await services.db
-      .insertInto("callAttendance")
-      .values({
-        sessionId: event.sessionId,
-        userId: event.identity,
-        transport: "livekit",
-        connectionId: `lk:${event.eventId}`,
-        joinedAt: event.at,
-        leftAt: null,
-      })
-      .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doNothing())
-      .execute();
+    const user = await services.db.selectFrom("user").select("id").where("id", "=", event.identity).executeTakeFirst();
+    if (!user) return;
+    await recordJoin(services.db, { sessionId: event.sessionId, userId: event.identity, transport: "livekit", connectionId, at: event.at });
   } else if (event.kind === "participant_left" && event.identity) {
-    await services.db
-      .updateTable("callAttendance")
-      .set({ leftAt: event.at })
-      .where("sessionId", "=", event.sessionId)
-      .where("userId", "=", event.identity)
-      .where("transport", "=", "livekit")
-      .where("leftAt", "is", null)
-      .execute();
+    await recordLeave(services.db, { sessionId: event.sessionId, userId: event.identity, connectionId, at: event.at });
   } else if (event.kind === "room_finished") {
-    await services.db.updateTable("callAttendance").set({ leftAt: event.at }).where("sessionId", "=", event.sessionId).where("leftAt", "is", null).execute();
+    await recordLeave(services.db, { sessionId: event.sessionId, at: event.at });
   }
 }
 

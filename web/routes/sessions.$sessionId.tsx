@@ -50,7 +50,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       adherence,
       attendance: attendance && {
         actualMinutes: attendance.actualMinutes,
-        rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null })),
+        rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null, intervals: r.intervals.map((i) => ({ from: i.joinedAt.toISOString(), to: i.leftAt?.toISOString() ?? null })) })),
       },
     };
   } catch (error) {
@@ -171,6 +171,7 @@ export default function SessionPage() {
                 <th scope="col">Participant</th>
                 <th scope="col">Joined</th>
                 <th scope="col">Left</th>
+                <th scope="col">Connected</th>
               </tr>
             </thead>
             <tbody>
@@ -179,6 +180,7 @@ export default function SessionPage() {
                   <td>{r.name}</td>
                   <td>{formatTime(r.joinedAt, timeZone)}</td>
                   <td>{r.leftAt ? formatTime(r.leftAt, timeZone) : "—"}</td>
+                  <td>{r.intervals.map((i) => `${formatTime(i.from, timeZone)}–${i.to ? formatTime(i.to, timeZone) : "now"}`).join(", ")}</td>
                 </tr>
               ))}
             </tbody>

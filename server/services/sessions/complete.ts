@@ -4,9 +4,9 @@
  * most once), and the program moves on (6th session → conclusion due; conclusion → decision pending).
  */
 import { scheduleHomeworkEmail } from "../homework/homework";
-import type { Queryable } from "../../jobs/queue";
 import type { AppServices } from "../context";
 import { recordSessionCompleted } from "../journey/progress";
+import { recordLeave } from "./attendance";
 
 export async function completeSession(services: AppServices, sessionId: string, endedBy: string): Promise<{ endedAt: Date }> {
   const now = services.now();
@@ -16,7 +16,7 @@ export async function completeSession(services: AppServices, sessionId: string, 
       .values({ sessionId, startedAt: now, endedAt: now, endedBy })
       .onConflict((oc) => oc.column("sessionId").doUpdateSet({ endedAt: now, endedBy }))
       .execute();
-    await closeAttendance(trx, sessionId, now);
+    await recordLeave(trx, { sessionId, at: now });
     await trx
       .updateTable("clinicalSession")
       .set({ status: "completed", endedAt: now, updatedAt: now })
@@ -32,8 +32,4 @@ export async function completeSession(services: AppServices, sessionId: string, 
 /** A repeated end repairs a program step that failed after the first one; idempotent. */
 export async function repairCompletion(services: AppServices, sessionId: string): Promise<void> {
   await recordSessionCompleted(services, sessionId);
-}
-
-async function closeAttendance(trx: Queryable, sessionId: string, now: Date): Promise<void> {
-  await trx.updateTable("callAttendance").set({ leftAt: now }).where("sessionId", "=", sessionId).where("leftAt", "is", null).execute();
 }
