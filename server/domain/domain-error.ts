@@ -21,6 +21,17 @@ export function isDomainError(error: unknown): error is DomainError {
 
 export type FieldErrors = Record<string, string>;
 
+/** A refusal the user can fix, as a value: nothing was stored. The status is `statusOf(code)`, at the edge. */
+export interface Failure {
+  ok: false;
+  code: string;
+  fieldErrors: FieldErrors;
+  formError?: string;
+}
+
+/** What a service returns: the value, or a Failure (with `Extra`, e.g. refreshed slots after SLOT_TAKEN). */
+export type Result<T = undefined, Extra extends object = object> = { ok: true; value: T; headers?: Headers } | (Failure & Partial<Extra>);
+
 /** One problem with one form field; validators return a list of these instead of throwing on the first. */
 export interface FieldError {
   field: string;

@@ -11,7 +11,6 @@ import { loadAvailability } from "./journey/availability";
 import { programState } from "./journey/planning";
 import { loadJourneySettings } from "./journey/settings";
 import { insertSession } from "./sessions/schedule";
-import { statusOf } from "../domain/domain-error";
 
 /** The therapist's own patient list (audited: it names the clinic's patients). */
 export async function listMyPatients(services: AppServices, actor: Pick<Actor, "userId" | "role" | "ip">) {
@@ -67,26 +66,26 @@ export async function scheduleSessionForPatient(
 ): Promise<FormResult<{ sessionId: string }>> {
   if (therapist.role !== "therapist") throw new DomainError("FORBIDDEN", "Only therapists schedule their sessions here.");
   const parsed = scheduleSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const { patientId, kind, startsAtLocal } = parsed.data;
   if (!sessionKinds.mayBook(kind, "therapist")) {
-    return { ok: false, status: 422, fieldErrors: { kind: `${sessionKinds.label(kind)}s come from the patient's program; the planning desk plans them` } };
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: { kind: `${sessionKinds.label(kind)}s come from the patient's program; the planning desk plans them` } };
   }
   const patients = await patientsOf(services, therapist.userId);
   const patient = patients.find((p) => p.id === patientId);
-  if (!patient) return { ok: false, status: 422, fieldErrors: { patientId: "Choose one of your patients" } };
+  if (!patient) return { ok: false, code: "INVALID_INPUT", fieldErrors: { patientId: "Choose one of your patients" } };
   const local = DateTime.fromISO(startsAtLocal, { zone: therapist.timeZone });
-  if (!local.isValid) return { ok: false, status: 422, fieldErrors: { startsAtLocal: "This date and time do not exist in your time zone" } };
+  if (!local.isValid) return { ok: false, code: "INVALID_INPUT", fieldErrors: { startsAtLocal: "This date and time do not exist in your time zone" } };
   const startsAt = local.toUTC().toJSDate();
   const now = services.now();
-  if (startsAt.getTime() < now.getTime()) return { ok: false, status: 422, fieldErrors: { startsAtLocal: "Choose a time in the future" } };
+  if (startsAt.getTime() < now.getTime()) return { ok: false, code: "INVALID_INPUT", fieldErrors: { startsAtLocal: "Choose a time in the future" } };
   const rules = await loadAvailability(services.db, therapist.userId);
-  if (!rules) return { ok: false, status: 422, fieldErrors: { startsAtLocal: "Set your working hours first (Availability)" } };
+  if (!rules) return { ok: false, code: "INVALID_INPUT", fieldErrors: { startsAtLocal: "Set your working hours first (Availability)" } };
   // A supporting session follows the patient's program with this therapist: it is refused while that
   // program runs (its sessions are planned and paid per block) and belongs to it once it has finished.
   const program = kind === "supporting" ? await latestProgram(services, patientId, therapist.userId) : undefined;
   if (program && !canBookSupportingSession(programState(program))) {
-    return { ok: false, status: 422, fieldErrors: { kind: "Supporting sessions are booked once the patient's program has finished; the planning desk plans the sessions of a running program" } };
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: { kind: "Supporting sessions are booked once the patient's program has finished; the planning desk plans the sessions of a running program" } };
   }
   const settings = await loadJourneySettings(services.db);
   try {
@@ -109,11 +108,11 @@ export async function scheduleSessionForPatient(
     );
     return { ok: true, value: { sessionId: session.id } };
   } catch (error) {
-    if (isExclusionViolation(error)) return { ok: false, status: 409, fieldErrors: { startsAtLocal: CLASH } };
-    if (isUniqueViolation(error)) return { ok: false, status: 409, fieldErrors: { kind: "The patient already has a consultation booked" } };
+    if (isExclusionViolation(error)) return { ok: false, code: "SLOT_TAKEN", fieldErrors: { startsAtLocal: CLASH } };
+    if (isUniqueViolation(error)) return { ok: false, code: "CONSULTATION_ALREADY_BOOKED", fieldErrors: { kind: "The patient already has a consultation booked" } };
     if (error instanceof DomainError && REFUSAL_FIELD[error.code]) {
       const [field, message] = REFUSAL_FIELD[error.code];
-      return { ok: false, status: statusOf(error.code), fieldErrors: { [field]: message } };
+      return { ok: false, code: error.code, fieldErrors: { [field]: message } };
     }
     throw error;
   }

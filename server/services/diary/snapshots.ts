@@ -56,7 +56,7 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
   assertPatientSelf(actor);
   const patientId = actor.userId;
   await requireConsent(services.db, patientId, "landmarks");
-  if (!isRecord(input)) return { ok: false, status: 422, code: "INVALID_SNAPSHOT", fieldErrors: { form: "must be a JSON object" } };
+  if (!isRecord(input)) return { ok: false, code: "INVALID_SNAPSHOT", fieldErrors: { form: "must be a JSON object" } };
   const fieldErrors: Record<string, string> = {};
   const validation = validateSnapshot({ captures: input.captures });
   if (!validation.ok) for (const e of validation.errors) fieldErrors[e.path || "captures"] ??= e.message;
@@ -81,7 +81,7 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
   const entryId = isUuid(rawEntryId) ? rawEntryId : null;
   const sessionId = isUuid(rawSessionId) ? rawSessionId : null;
   if (Object.keys(fieldErrors).length || !validation.ok) {
-    return { ok: false, status: 422, code: "INVALID_SNAPSHOT", fieldErrors, formError: "The face measurements could not be saved: " + Object.entries(fieldErrors).slice(0, 3).map(([k, v]) => `${k} ${v}`).join("; ") };
+    return { ok: false, code: "INVALID_SNAPSHOT", fieldErrors, formError: "The face measurements could not be saved: " + Object.entries(fieldErrors).slice(0, 3).map(([k, v]) => `${k} ${v}`).join("; ") };
   }
   if (sessionId !== null) {
     const call = await getCallContext(services, { userId: patientId, role: "patient" }, sessionId);
@@ -92,7 +92,7 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
     if (!entry) throw new DomainError("NOT_FOUND", "There is no such diary entry.");
     if (entry.patientId !== patientId) throw new DomainError("FORBIDDEN", "This diary entry belongs to someone else.");
     const taken = await services.db.selectFrom("faceSnapshot").select("id").where("entryId", "=", entryId).executeTakeFirst();
-    if (taken) return { ok: false, status: 409, code: "CONFLICT", fieldErrors: { entryId: "This entry already has a face snapshot" } };
+    if (taken) return { ok: false, code: "CONFLICT", fieldErrors: { entryId: "This entry already has a face snapshot" } };
   }
   const snapshot = validation.value;
   const affectedSide = await affectedSideOf(services.db, patientId);
@@ -152,14 +152,14 @@ export async function attachSnapshotPhoto(
   if (!snap) throw new DomainError("NOT_FOUND", "There is no such snapshot.");
   if (snap.patientId !== actor.userId) throw new DomainError("FORBIDDEN", "This snapshot belongs to someone else.");
   await requireConsent(services.db, actor.userId, "photos");
-  if (!isExpressionId(input.expression)) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { expression: "is not one of the captured expressions" } };
+  if (!isExpressionId(input.expression)) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { expression: "is not one of the captured expressions" } };
   const limit = Math.min(PHOTO_MAX_BYTES, services.env.UPLOAD_LIMIT_BYTES);
-  if (input.bytes.length === 0) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { photo: "The picture is empty" } };
-  if (input.bytes.length > limit) return { ok: false, status: 413, code: "PHOTO_TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
+  if (input.bytes.length === 0) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "The picture is empty" } };
+  if (input.bytes.length > limit) return { ok: false, code: "PHOTO_TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
   const type = sniffPhoto(input.bytes);
-  if (!type) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { photo: "This is not a JPEG, PNG or WebP picture" } };
+  if (!type) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "This is not a JPEG, PNG or WebP picture" } };
   const capture = await services.db.selectFrom("faceCapture").select(["id", "photoPath"]).where("snapshotId", "=", snap.id).where("expression", "=", input.expression).executeTakeFirst();
-  if (!capture) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { expression: "This expression was not captured in this snapshot" } };
+  if (!capture) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { expression: "This expression was not captured in this snapshot" } };
   const relative = await writePhotoFile(services, actor.userId, capture.id, type.ext, input.bytes);
   await services.db.updateTable("faceCapture").set({ photoPath: relative, photoMime: type.mime }).where("id", "=", capture.id).execute();
   if (capture.photoPath && capture.photoPath !== relative) await deletePhotoFiles(services, [capture.photoPath]);

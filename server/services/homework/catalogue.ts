@@ -76,7 +76,7 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string> {
 export async function createTechnique(services: AppServices, user: CallUser, input: unknown): Promise<FormResult<{ id: string }>> {
   requireCatalogueEditor(user);
   const parsed = techniqueSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), code: "INVALID_INPUT" };
   const now = services.now();
   const row = await services.db
     .insertInto("technique")

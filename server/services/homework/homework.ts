@@ -178,23 +178,23 @@ export async function logPractice(services: AppServices, user: CallUser & { time
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return { ok: false, fieldErrors, status: 422 };
+    return { ok: false, fieldErrors, code: "INVALID_INPUT" };
   }
   const now = services.now();
   let practisedAt = now;
   if (parsed.data.practisedAtLocal) {
     const local = DateTime.fromISO(parsed.data.practisedAtLocal, { zone: user.timeZone });
-    if (!local.isValid) return { ok: false, fieldErrors: { practisedAtLocal: "Enter a date and time" }, status: 422 };
+    if (!local.isValid) return { ok: false, fieldErrors: { practisedAtLocal: "Enter a date and time" }, code: "INVALID_INPUT" };
     practisedAt = local.toJSDate();
-    if (practisedAt.getTime() > now.getTime() + 60_000) return { ok: false, fieldErrors: { practisedAtLocal: "This time is in the future" }, status: 422 };
-    if (practisedAt.getTime() < now.getTime() - 14 * 86_400_000) return { ok: false, fieldErrors: { practisedAtLocal: "Practices can be logged up to 14 days back" }, status: 422 };
+    if (practisedAt.getTime() > now.getTime() + 60_000) return { ok: false, fieldErrors: { practisedAtLocal: "This time is in the future" }, code: "INVALID_INPUT" };
+    if (practisedAt.getTime() < now.getTime() - 14 * 86_400_000) return { ok: false, fieldErrors: { practisedAtLocal: "Practices can be logged up to 14 days back" }, code: "INVALID_INPUT" };
   }
   let sessionId: string | null = null;
   if (parsed.data.sessionId) {
     const own = isUuid(parsed.data.sessionId)
       ? await services.db.selectFrom("clinicalSession").select("id").where("id", "=", parsed.data.sessionId).where("patientId", "=", user.userId).executeTakeFirst()
       : undefined;
-    if (!own) return { ok: false, fieldErrors: { sessionId: "This homework is not yours" }, status: 422 };
+    if (!own) return { ok: false, fieldErrors: { sessionId: "This homework is not yours" }, code: "INVALID_INPUT" };
     sessionId = own.id;
   }
   const row = await services.db
@@ -287,7 +287,7 @@ async function enqueueReminder(services: AppServices, patientId: string, localTi
 export async function saveReminder(services: AppServices, user: CallUser & { timeZone: string }, input: unknown): Promise<FormResult> {
   if (user.role !== "patient") throw new DomainError("FORBIDDEN", "Only patients set practice reminders.");
   const parsed = reminderSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: { localTime: parsed.error.issues[0]?.message ?? "Choose a time" }, status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: { localTime: parsed.error.issues[0]?.message ?? "Choose a time" }, code: "INVALID_INPUT" };
   const { enabled, localTime } = parsed.data;
   const now = services.now();
   await services.db

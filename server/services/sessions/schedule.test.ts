@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../../tests/setup/databases";
+import { statusOf } from "../../domain/domain-error";
 import { endCall } from "../calls";
 import { updateJourneySettings } from "../journey";
 import { createTestbed, seedClinic, type Testbed } from "../journey/test-support";
@@ -47,10 +48,14 @@ describe.each(databaseKinds)("a therapist's direct booking on %s", (kind) => {
 
   const book = (kind: string, startsAtLocal: string) => scheduleSessionForPatient(bed.services, therapist, { patientId: people.patient.userId, kind, startsAtLocal });
 
+  it("refusals carry a code; pages, the API and socket acks give it one status", () => {
+    expect([statusOf("INVALID_INPUT"), statusOf("SLOT_TAKEN"), statusOf("FORBIDDEN"), statusOf("NOT_FOUND"), statusOf("SOMETHING_NEW")]).toEqual([422, 409, 403, 404, 422]);
+  });
+
   it("refuses program and conclusion sessions with a clear message, and stores nothing", async () => {
     const before = await bed.db.selectFrom("clinicalSession").select("id").execute();
-    expect(await book("program", "2026-03-10T10:00")).toMatchObject({ ok: false, status: 422, fieldErrors: { kind: expect.stringMatching(/planning desk/) } });
-    expect(await book("conclusion", "2026-03-10T10:00")).toMatchObject({ ok: false, status: 422, fieldErrors: { kind: expect.stringMatching(/planning desk/) } });
+    expect(await book("program", "2026-03-10T10:00")).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { kind: expect.stringMatching(/planning desk/) } });
+    expect(await book("conclusion", "2026-03-10T10:00")).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { kind: expect.stringMatching(/planning desk/) } });
     expect(await bed.db.selectFrom("clinicalSession").select("id").execute()).toHaveLength(before.length);
   });
 
@@ -76,7 +81,7 @@ describe.each(databaseKinds)("a therapist's direct booking on %s", (kind) => {
       .returning("id")
       .executeTakeFirstOrThrow();
     try {
-      expect(await book("supporting", "2026-03-12T10:00")).toMatchObject({ ok: false, status: 422, fieldErrors: { kind: expect.stringMatching(/finished/) } });
+      expect(await book("supporting", "2026-03-12T10:00")).toMatchObject({ ok: false, code: "INVALID_INPUT", fieldErrors: { kind: expect.stringMatching(/finished/) } });
     } finally {
       await bed.db.deleteFrom("program").where("id", "=", program.id).execute();
     }
@@ -85,7 +90,7 @@ describe.each(databaseKinds)("a therapist's direct booking on %s", (kind) => {
   it("an ended session frees the rest of its slot", async () => {
     const first = await book("supporting", "2026-03-11T10:00");
     if (!first.ok) throw new Error(JSON.stringify(first));
-    expect(await book("supporting", "2026-03-11T11:00")).toMatchObject({ ok: false, status: 409, fieldErrors: { startsAtLocal: expect.stringMatching(/already have a session/) } });
+    expect(await book("supporting", "2026-03-11T11:00")).toMatchObject({ ok: false, code: "SLOT_TAKEN", fieldErrors: { startsAtLocal: expect.stringMatching(/already have a session/) } });
     bed.clock.set("2026-03-11T08:20:00Z");
     await endCall(bed.services, { userId: therapist.userId, role: "therapist" }, first.value.sessionId);
     const after = await book("supporting", "2026-03-11T11:00");
