@@ -5,7 +5,7 @@ import { SYNC_EVENTS } from "../domain/collab/sync-protocol";
 import { audit } from "../services/audit";
 import { getCallContext } from "../services/sessions/access";
 import { attachableIllustrationIds } from "../services/homework/catalogue";
-import { saveBoardLock } from "../services/homework/session-sync";
+import { saveBoardLock } from "../services/board/session-sync";
 import { boardHub } from "./board-hub";
 import { rooms } from "./constants";
 import { defineEvent, type SocketContext, type SocketEventDef } from "./event-types";

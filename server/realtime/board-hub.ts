@@ -13,7 +13,7 @@ import { type AckMessage, handleClientMessage, type SessionSyncState, SYNC_EVENT
 import type { AppServices } from "../services/context";
 import type { AuditEntry } from "../services/audit";
 import type { CallUser } from "../services/sessions/access";
-import { loadSessionSyncState, persistManySyncChanges, type SyncChanges } from "../services/homework/session-sync";
+import { loadSessionSyncState, persistManySyncChanges, type SyncChanges } from "../services/board/session-sync";
 import { rooms } from "./constants";
 
 /** Save window: acks wait at most about this long; every version of a stroke drawn within it is one write. */

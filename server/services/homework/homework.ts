@@ -4,7 +4,7 @@
  */
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { type HomeworkItem, reconcileHomework, visibleHomework } from "../../domain/collab/homework-list";
+import { dosageText, type HomeworkItem, reconcileHomework, visibleHomework } from "../../domain/collab/homework-list";
 import { DomainError } from "../../domain/domain-error";
 import { type AdherenceSummary, localDate, nextReminderAt, summariseAdherence } from "../../domain/homework/adherence";
 import { enqueueJob, jsonb, type Queryable } from "../../jobs/queue";
@@ -19,11 +19,6 @@ import { type HomeworkSheet, renderHomeworkSheet } from "./homework-pdf";
 export const HOMEWORK_EMAIL_JOB = "homework.session-email";
 export const PRACTICE_REMINDER_JOB = "homework.practice-reminder";
 export const ADHERENCE_DAYS = 28;
-
-export function dosageLine(item: Pick<HomeworkItem, "repetitions" | "sets" | "timesPerDay" | "minutes">): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `${plural(item.repetitions, "repetition")} × ${plural(item.sets, "set")}, ${item.timesPerDay === 1 ? "once" : `${item.timesPerDay} times`} a day, about ${plural(item.minutes, "minute")}`;
-}
 
 async function sessionItems(services: AppServices, sessionId: string): Promise<HomeworkItem[]> {
   const rows = await services.db.selectFrom("homeworkItem").select("data").where("sessionId", "=", sessionId).execute();
@@ -68,7 +63,7 @@ async function buildSheet(services: AppServices, sessionId: string) {
     sessionDate,
     items: items.map((item) => ({
       title: item.title,
-      dosageLine: dosageLine(item),
+      dosageLine: dosageText(item),
       description: techniques.find((t) => t.id === item.techniqueId)?.description ?? "",
       notes: item.notes,
       // The PDF renderer shows PNG and JPEG; a WebP upload is still attached to the e-mail.
@@ -100,7 +95,7 @@ export async function prepareHomeworkEmail(services: AppServices, sessionId: str
   if (items.length === 0) return null;
   const pdf = await renderHomeworkSheet(sheet);
   const url = `${services.env.PUBLIC_URL}/patient/homework`;
-  const lines = items.map((item, i) => `${i + 1}. ${item.title} — ${dosageLine(item)}${item.notes ? `\n   ${item.notes}` : ""}`);
+  const lines = items.map((item, i) => `${i + 1}. ${item.title} — ${dosageText(item)}${item.notes ? `\n   ${item.notes}` : ""}`);
   const text = [
     `Hello ${info.patientName},`,
     `here is your homework from the session of ${sheet.sessionDate} with ${info.therapistName}:`,
@@ -112,7 +107,7 @@ export async function prepareHomeworkEmail(services: AppServices, sessionId: str
   const html =
     `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">` +
     `<p>Hello ${esc(info.patientName)},</p><p>here is your homework from the session of ${esc(sheet.sessionDate)} with ${esc(info.therapistName)}:</p><ol>` +
-    items.map((item) => `<li><strong>${esc(item.title)}</strong><br>${esc(dosageLine(item))}${item.notes ? `<br><em>${esc(item.notes)}</em>` : ""}</li>`).join("") +
+    items.map((item) => `<li><strong>${esc(item.title)}</strong><br>${esc(dosageText(item))}${item.notes ? `<br><em>${esc(item.notes)}</em>` : ""}</li>`).join("") +
     `</ol><p>Practise twice a day, 15 to 20 minutes each time. The printable sheet (PDF) is attached.</p>` +
     `<p><a href="${esc(url)}" style="background:#0f5c6e;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Open my homework</a></p></body></html>`;
   const ext = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" } as Record<string, string>;
@@ -157,7 +152,7 @@ export async function listMyHomework(services: AppServices, user: CallUser): Pro
       sessionId,
       startsAt: s.startsAt,
       therapistName: s.therapistName,
-      items: visibleHomework(reconcileHomework([], s.data)).map((item) => ({ ...item, dosageLine: dosageLine(item), description: techniques.find((t) => t.id === item.techniqueId)?.description ?? "" })),
+      items: visibleHomework(reconcileHomework([], s.data)).map((item) => ({ ...item, dosageLine: dosageText(item), description: techniques.find((t) => t.id === item.techniqueId)?.description ?? "" })),
     }))
     .filter((s) => s.items.length > 0)
     .sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime());

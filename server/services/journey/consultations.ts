@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { isExclusionViolation, isUniqueViolation } from "../../../db/client";
 import { assertSlotBookable, openSlots } from "../../domain/journey/availability";
+import { FINAL_STATUSES } from "../../domain/journey/program-state";
 import { DomainError } from "../../domain/domain-error";
 import type { Actor, AppServices } from "../context";
 import {
@@ -179,7 +180,7 @@ export async function bookConsultation(
         .selectFrom("program")
         .select("id")
         .where("patientId", "=", patientId)
-        .where("status", "not in", ["finished", "not_suitable", "cancelled", "clinic_visit_planned"])
+        .where("status", "not in", FINAL_STATUSES)
         .executeTakeFirst();
       if (active) throw new DomainError("PROGRAM_ACTIVE", "You are already enrolled in a program; the planning desk schedules your sessions.");
       const open = await trx
