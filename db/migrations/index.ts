@@ -8,8 +8,9 @@ import * as m0006 from "./0006-trust";
 import * as m0007 from "./0007-journey-supporting";
 import * as m0008 from "./0008-accounts-two-factor-erasure";
 import * as m0009 from "./0009-diary-audit-into-audit-trail";
-import * as m0010 from "./0010-session-held-until";
-import * as m0011 from "./0011-attendance-intervals";
+import * as m0010 from "./0010-unknown-time-zones-to-utc";
+import * as m0011 from "./0011-session-held-until";
+import * as m0012 from "./0012-attendance-intervals";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0007-journey-supporting": m0007,
   "0008-accounts-two-factor-erasure": m0008,
   "0009-diary-audit-into-audit-trail": m0009,
-  "0010-session-held-until": m0010,
-  "0011-attendance-intervals": m0011,
+  "0010-unknown-time-zones-to-utc": m0010,
+  "0011-session-held-until": m0011,
+  "0012-attendance-intervals": m0012,
 };

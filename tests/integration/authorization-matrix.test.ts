@@ -246,6 +246,7 @@ const EVENTS: Record<string, (v: Victim) => unknown> = {
   "call:media-state": (v) => ({ sessionId: v.sessionIds[0], microphone: true, camera: true }),
   "call:admit": (v) => ({ sessionId: v.sessionIds[0], userId: v.patientId }),
   "call:auto-admit": (v) => ({ sessionId: v.sessionIds[0], autoAdmit: true }),
+  "call:remove": (v) => ({ sessionId: v.sessionIds[0], userId: v.patientId }),
   "call:leave": (v) => ({ sessionId: v.sessionIds[0] }),
   "call:end": (v) => ({ sessionId: v.sessionIds[0] }),
   "board:join": (v) => ({ sessionId: v.sessionIds[0] }),

@@ -1,7 +1,7 @@
 /**
  * Normal left–right variation of healthy faces, for charting a patient's trend against a grey band and for
  * labelling a single |L − R|. Numbers are |L − R| over 32 real healthy images (12 London Set people × rest
- * and smile + 8 selfies), measured with MediaPipe Face Landmarker — shared/notes/face-symmetry.md §6.2.
+ * and smile + 8 selfies), measured with MediaPipe Face Landmarker — docs/research/face-symmetry.md §4.
  * This is a small sample; treat the band as a noise floor, never as a clinical threshold, and prefer each
  * patient's own baseline.
  */

@@ -12,7 +12,7 @@
  * therefore come from the unmirrored video frame (mirror only the on-screen preview; see media/face/mirror.ts).
  *
  * Index sets come from MediaPipe's FACEMESH_* connection lists (Apache-2.0), as listed in
- * shared/notes/face-symmetry.md, section 2.
+ * docs/research/face-symmetry.md, section 1.
  */
 
 /** Number of landmarks Face Landmarker returns with iris refinement: 468 mesh points + 2 × 5 iris points. */

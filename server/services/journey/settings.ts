@@ -1,5 +1,5 @@
 /**
- * The clinic's numbers (prices, durations, intervals, notice periods) with the defaults of DESIGN.md §3.
+ * The clinic's numbers (prices, durations, intervals, notice periods) with the defaults of docs/product-brief.md §3.
  * An admin changes them; each is one row of `clinic_setting` (key → jsonb). Rows that no longer pass
  * validation are ignored in favour of the default rather than breaking bookings.
  */

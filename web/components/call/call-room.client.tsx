@@ -19,7 +19,7 @@ export interface CallRoomProps {
   timeZone: string;
 }
 
-type Phase = { name: "prejoin" } | { name: "joining" } | { name: "waiting" } | { name: "in-call" } | { name: "ended" } | { name: "error"; message: string };
+type Phase = { name: "prejoin" } | { name: "joining" } | { name: "waiting" } | { name: "in-call" } | { name: "ended" } | { name: "removed" } | { name: "error"; message: string };
 
 interface JoinAck {
   ok: boolean;
@@ -58,15 +58,18 @@ export default function CallRoom(props: CallRoomProps) {
   const localRef = useRef<MediaStream | null>(null);
   const autoJoin = useMemo(() => typeof sessionStorage !== "undefined" && sessionStorage.getItem(rejoinKey(sessionId)) === "1", [sessionId]);
 
-  const finish = useCallback(() => {
-    transport.current?.close();
-    transport.current = null;
-    localRef.current?.getTracks().forEach((t) => t.stop());
-    localRef.current = null;
-    setLocal(null);
-    sessionStorage.removeItem(rejoinKey(sessionId));
-    setPhase({ name: "ended" });
-  }, [sessionId]);
+  const finish = useCallback(
+    (end: "ended" | "removed" = "ended") => {
+      transport.current?.close();
+      transport.current = null;
+      localRef.current?.getTracks().forEach((t) => t.stop());
+      localRef.current = null;
+      setLocal(null);
+      sessionStorage.removeItem(rejoinKey(sessionId));
+      setPhase(end === "removed" ? { name: "removed" } : { name: "ended" });
+    },
+    [sessionId],
+  );
 
   const startTransport = useCallback(
     async (ack: NonNullable<JoinAck["data"]>, stream: MediaStream) => {
@@ -132,11 +135,13 @@ export default function CallRoom(props: CallRoomProps) {
     socket.current = s;
     const onAdmitted = (m: { sessionId: string }) => m.sessionId === sessionId && localRef.current && void join(localRef.current);
     const onEnded = (m: { sessionId: string }) => m.sessionId === sessionId && finish();
+    const onRemoved = (m: { sessionId: string }) => m.sessionId === sessionId && finish("removed");
     const onWaiting = (w: { userId: string; name: string }) => setWaiting((list) => (list.some((x) => x.userId === w.userId) ? list : [...list, w]));
     // After a network drop or a server restart the socket reconnects: join again with the same peer id.
     const onReconnect = () => localRef.current && void join(localRef.current);
     s.on("call:admitted", onAdmitted);
     s.on("call:ended", onEnded);
+    s.on("call:removed", onRemoved);
     s.on("call:waiting", onWaiting);
     s.io.on("reconnect", onReconnect);
     const heartbeat = setInterval(() => transport.current && s.emit("client:heartbeat", { activity: "call" }), HEARTBEAT_MS);
@@ -145,6 +150,7 @@ export default function CallRoom(props: CallRoomProps) {
     return () => {
       s.off("call:admitted", onAdmitted);
       s.off("call:ended", onEnded);
+      s.off("call:removed", onRemoved);
       s.off("call:waiting", onWaiting);
       s.io.off("reconnect", onReconnect);
       clearInterval(heartbeat);
@@ -164,6 +170,7 @@ export default function CallRoom(props: CallRoomProps) {
     void socket.current?.emitWithAck("call:admit", { sessionId, userId });
     setWaiting((list) => list.filter((w) => w.userId !== userId));
   };
+  const remove = (userId: string) => void socket.current?.emitWithAck("call:remove", { sessionId, userId });
   const setAutoAdmit = (autoAdmit: boolean) => void socket.current?.emitWithAck("call:auto-admit", { sessionId, autoAdmit });
   const endSession = async () => {
     const ack = (await socket.current?.emitWithAck("call:end", { sessionId })) as { ok: boolean } | undefined;
@@ -178,6 +185,14 @@ export default function CallRoom(props: CallRoomProps) {
         <p>
           <a href={`/${myRole === "patient" ? "patient" : "therapist"}`}>Back to my home page</a>
         </p>
+      </section>
+    );
+  }
+  if (phase.name === "removed") {
+    return (
+      <section className="card call-ended" aria-live="polite">
+        <h2>You have left the call</h2>
+        <p>{props.otherName} has taken you out of this call. To come back, reload this page and wait to be let in.</p>
       </section>
     );
   }
@@ -211,6 +226,7 @@ export default function CallRoom(props: CallRoomProps) {
       waiting={waiting}
       transport={transport}
       onAdmit={admit}
+      onRemove={remove}
       onAutoAdmit={setAutoAdmit}
       onEnd={endSession}
       onLocalChange={(s) => {

@@ -16,6 +16,8 @@ interface CallViewProps {
   waiting: { userId: string; name: string }[];
   transport: MutableRefObject<CallTransport | null>;
   onAdmit: (userId: string) => void;
+  /** The therapist takes someone out of the call (back to the waiting room if they join again). */
+  onRemove: (userId: string) => void;
   onAutoAdmit: (on: boolean) => void;
   onEnd: () => void;
   onLocalChange: (stream: MediaStream) => void;
@@ -122,6 +124,11 @@ export function CallView(props: CallViewProps) {
               {!remote.microphone ? " · microphone off" : ""}
               {!remote.camera ? " · camera off" : ""}
             </div>
+            {myRole === "therapist" ? (
+              <button type="button" className="button button--secondary button--small call__remove" onClick={() => props.onRemove(remote.userId)}>
+                Remove {props.otherName} from the call
+              </button>
+            ) : null}
           </div>
         ) : (
           <div className="video-placeholder call__remote" role="status">
