@@ -49,7 +49,13 @@ export default defineConfig(({ isSsrBuild }) => ({
     // One copy of the server at run time: the pages' server build imports the services, the database
     // layer and the media code from their source files (the same modules Hono, /api, socket.io and the jobs
     // use) instead of bundling a second, possibly older, copy. The server runs with tsx, which loads them.
-    rollupOptions: isSsrBuild ? { external: (id: string) => SERVER_SOURCE.some((dir) => id.startsWith(dir)) } : undefined,
+    rollupOptions: isSsrBuild
+      ? {
+          external: (id: string) => SERVER_SOURCE.some((dir) => id.startsWith(dir)),
+          makeAbsoluteExternalsRelative: false,
+          output: { paths: (id: string) => (SERVER_SOURCE.some((dir) => id.startsWith(dir)) ? path.relative(path.join(root, "build/server"), id) : id) },
+        }
+      : undefined,
   },
   plugins: [
     remix({
