@@ -8,9 +8,8 @@
  * wrong person is not something to fix in a form, so FORBIDDEN / NOT_FOUND are thrown as DomainError.
  */
 import { DateTime } from "luxon";
-import type { Transaction } from "kysely";
 import { z } from "zod";
-import type { Database, Role } from "../../../db/schema";
+import type { Role } from "../../../db/schema";
 import { DomainError, type Failure, type FieldError, type FieldErrors, isDomainError, type Result } from "../../domain/domain-error";
 import { UUID_PATTERN } from "../../domain/ids";
 
@@ -20,7 +19,6 @@ import type { Actor } from "../context";
 import type { Queryable } from "../../jobs/queue";
 
 export type { Queryable };
-export type Trx = Transaction<Database>;
 
 /** Older names of the one Result and Failure (server/domain/domain-error.ts). */
 export type JourneyFailure = Failure;

@@ -327,7 +327,6 @@ export async function rescheduleConsultation(
         .where("id", "=", current.id)
         .returning(["id", "icsSequence"])
         .executeTakeFirstOrThrow();
-      await trx.updateTable("invoice").set({ dueAt: startsAt }).where("sessionId", "=", current.id).where("status", "=", "unpaid").execute();
       const invoice = await trx.selectFrom("invoice").select(["id", "amountCents", "currency"]).where("sessionId", "=", current.id).executeTakeFirstOrThrow();
       await enqueueSessionMail(trx, updated, "rescheduled", now, { previousStartsAt: current.startsAt });
       await scheduleSessionReminders(trx, { id: current.id, startsAt }, now);

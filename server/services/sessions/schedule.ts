@@ -7,6 +7,7 @@
  */
 import { assertSlotBookable, type AvailabilityRules, type TimeRange } from "../../domain/journey/availability";
 import { DomainError } from "../../domain/domain-error";
+import { invoiceDueAfterTerms } from "../../domain/journey/billing";
 import { type SessionKind, sessionKinds } from "../../domain/session-kinds";
 import type { Queryable } from "../../jobs/queue";
 import { enqueueSessionMail, scheduleSessionReminders } from "../journey/notifications";
@@ -105,7 +106,7 @@ export async function insertSession(trx: Queryable, settings: JourneySettings, s
   if (status === "scheduled" && price !== null) {
     const row = await trx
       .insertInto("invoice")
-      .values({ patientId: s.patientId, kind: s.kind as "consultation", sessionId: session.id, programId: null, block: null, amountCents: price, currency: settings.currency, dueAt: startsAt })
+      .values({ patientId: s.patientId, kind: s.kind as "consultation", sessionId: session.id, programId: null, block: null, amountCents: price, currency: settings.currency, dueAt: invoiceDueAfterTerms(now, settings.paymentTermsDays) })
       .returning("id")
       .executeTakeFirstOrThrow();
     invoice = { id: row.id, amountCents: price, currency: settings.currency };
