@@ -13,10 +13,9 @@ import { fieldErrorsOf } from "../accounts";
 import type { Actor, AppServices } from "../context";
 import { assertDiaryReader, assertPatientSelf, audit, logEvent, type DiaryViewer } from "./access";
 import { loadDiaryStatus, scheduleDiaryReminder, type DiaryStatus } from "./reminders";
+import { isUuid } from "../../domain/ids";
 import { ensureFresh } from "./snapshots";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
 
 const rating = z
   .union([z.number(), z.string()])

@@ -29,7 +29,8 @@ import type { Actor, AppServices } from "../context";
 import type { FormResult } from "../accounts";
 import { assertDiaryReader, assertPatientSelf, audit, logEvent } from "./access";
 import { requireConsent } from "./consent";
-import { createSnapshotEntry, isUuid } from "./entries";
+import { isUuid } from "../../domain/ids";
+import { createSnapshotEntry } from "./entries";
 import { PHOTO_MAX_BYTES, readPhotoFile, sniffPhoto, writePhotoFile, deletePhotoFiles } from "./photo-store";
 
 /** Most blendshapes one capture may carry (MediaPipe has 52). */
