@@ -130,6 +130,11 @@ const PAGES: Record<string, PageSpec> = {
   "routes/diary.new": { path: () => "/diary/new", access: "none", posts: (v) => [{ entryDate: today(), body: "", patientId: v.patientId }] },
   "routes/diary.trend": { path: (v) => `/diary/trend?patient=${v.patientId}`, access: "none" },
   "routes/patient._index": { path: () => "/patient", access: "none", posts: (v) => [{ invoiceId: v.invoiceIds[0]! }] },
+  "routes/patient.invoices": { path: () => "/patient/invoices", access: "none", posts: (v) => [{ invoiceId: v.invoiceIds[0]! }] },
+  "routes/patient.invoices.$invoiceId.pdf": { path: (v) => `/patient/invoices/${v.invoiceIds[0]}/pdf`, access: "self" },
+  "routes/patient.program": { path: () => "/patient/program", access: "none" },
+  "routes/admin.settings": { path: () => "/admin/settings", access: "none" },
+  "routes/$": { path: () => "/no-such-page", access: "none" },
   "routes/patient.book": {
     path: () => "/patient/book",
     access: "none",

@@ -5,7 +5,6 @@
 import { DateTime } from "luxon";
 
 export const PRACTICES_PER_DAY_TARGET = 2;
-export const PRACTICE_MINUTES_TARGET = { min: 15, max: 20 } as const;
 
 /** The longest history one summary covers (a program lasts months, not years). */
 export const MAX_ADHERENCE_DAYS = 400;

@@ -35,6 +35,12 @@ export const HEALTHY_BAND: Readonly<Record<BandedMeasure, HealthyBand>> = {
   mouthMidlineDeviation: { median: 1.17, p90: 2.41, max: 3.19, unit: "mm" },
 };
 
+/** Where each healthy range shown as context comes from (docs/face-measures.md, "Healthy ranges"). */
+export const HEALTHY_SOURCE = {
+  rest: "healthy faces at rest and smiling (32 photos: 12 people of the Face Research Lab London Set and 8 selfies of one person)",
+  smileMovementRatio: "12 healthy people of the Face Research Lab London Set, rest → smile",
+} as const;
+
 /**
  * "typical": ≤ p90 of healthy faces; "unusual": above p90 but within the healthy range; "outside": beyond the
  * largest healthy value seen plus {@link HEALTHY_MAX_MARGIN} (the maximum of only 32 images underestimates the
@@ -59,12 +65,6 @@ export function classifyLeftRightDifference(key: string, leftMinusRight: number)
   return "outside";
 }
 
-/** Trend band for a chart: the healthy |L − R| range around a patient's baseline L − R (or around 0). */
-export function trendBand(key: BandedMeasure, centre = 0): { lower: number; upper: number; typicalLower: number; typicalUpper: number } {
-  const b = HEALTHY_BAND[key];
-  return { lower: centre - b.p90, upper: centre + b.p90, typicalLower: centre - b.median, typicalUpper: centre + b.median };
-}
-
 /**
  * For measures with a "droop" direction: +1 = a larger value means the feature sits lower (commissure height,
  * MRD2 lower-lid sag, lip and alar heights); −1 = a smaller value means it sits lower (brow height, smile angle).
@@ -80,10 +80,6 @@ export const DROOP_DIRECTION: Readonly<Partial<Record<StaticMeasureKey, 1 | -1>>
 };
 
 export type DroopKey = keyof typeof DROOP_DIRECTION;
-
-export function isDroopKey(key: StaticMeasureKey): key is DroopKey {
-  return DROOP_DIRECTION[key] !== undefined;
-}
 
 /** The side whose feature sits lower in this capture (null if equal). */
 export function lowerSide(key: DroopKey, values: PerSide<number | null>): Side | null {

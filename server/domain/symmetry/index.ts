@@ -49,11 +49,14 @@ export {
   classifyLeftRightDifference,
   compareWithBaseline,
   lowerSide,
-  trendBand,
   type BandClass,
   type BaselineShift,
   type HealthyBand,
 } from "./healthy-band";
+
+export { MIN_FRAMES, MAX_FRAMES, medianCapture, frameSpread, validateFramedCapture, type FrameSpread, type FramedCapture, type SpreadKey } from "./frames";
+export { poseGate, rulerAgreement, intercanthalWidthMm, MAX_RULER_DISAGREEMENT, type GateFailure } from "./capture-gates";
+export { poseFromLandmarks, deRotate } from "./landmark-pose";
 
 import { SYMMETRY_ALGORITHM_VERSION } from "./constants";
 
