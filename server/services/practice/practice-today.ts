@@ -4,7 +4,7 @@
  */
 import { DomainError } from "../../domain/domain-error";
 import type { AppServices } from "../context";
-import type { HomeworkUser } from "../homework/common";
+import type { CallUser as HomeworkUser } from "../sessions/access";
 import { listMyHomework } from "../homework/homework";
 
 /** Seconds each repetition is held (the homework items carry no hold time of their own). */
