@@ -39,12 +39,13 @@ function connectionOf(ctx: SocketContext, id: string): string {
   return connectionId;
 }
 
-async function leave(ctx: SocketContext, id: string): Promise<void> {
+/** `left`: the user pressed Leave; otherwise the socket dropped and the others keep their tile for a while. */
+async function leave(ctx: SocketContext, id: string, left = false): Promise<void> {
   const connectionId = joinedCalls(ctx).get(id);
   if (!connectionId) return;
   joinedCalls(ctx).delete(id);
   await recordCallLeft(ctx.services, id, connectionId);
-  ctx.socket.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId: ctx.user.userId });
+  ctx.socket.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId: ctx.user.userId, left });
   for (const room of [rooms.call(id), rooms.callConnection(id, connectionId), rooms.callStaff(id)]) void ctx.socket.leave(room);
 }
 
@@ -129,7 +130,7 @@ export const callEvents: Record<string, SocketEventDef> = {
     access: signedIn,
     schema: withSession,
     handle: async (ctx, { sessionId: id }) => {
-      await leave(ctx, id);
+      await leave(ctx, id, true);
       return null;
     },
   }),

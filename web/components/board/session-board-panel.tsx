@@ -11,7 +11,7 @@ const BoardCanvas = lazy(() => {
 });
 
 /** The session's shared whiteboard. */
-export function SessionBoardPanel({ sessionId, myRole, socket }: CallPanelProps) {
+export function SessionBoardPanel({ sessionId, myRole, socket, onOpenChange }: CallPanelProps & { onOpenChange?: (open: boolean) => void }) {
   const sync = useSessionSync(socket, sessionId, (e) => e.kind === "snapshot" || e.kind === "lock" || (e.kind === "remote" && e.event !== "homework:upsert"));
   const [open, setOpen] = useState(false);
   const hasDrawing = Boolean(sync && Object.values(sync.board.elementsByPage).some((list) => list.some((e) => !e.isDeleted)));
@@ -19,9 +19,11 @@ export function SessionBoardPanel({ sessionId, myRole, socket }: CallPanelProps)
   useEffect(() => {
     if (myRole !== "therapist" && hasDrawing) setOpen(true);
   }, [hasDrawing, myRole]);
+  // The call room gives an open board the stage.
+  useEffect(() => onOpenChange?.(open), [open, onOpenChange]);
 
   return (
-    <section className="card board-panel" aria-labelledby="board-title">
+    <section className={`card board-panel${open ? " board-panel--open" : ""}`} aria-labelledby="board-title">
       <div className="board-panel__head">
         <h2 id="board-title">Whiteboard</h2>
         <button type="button" className="button button--secondary" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
