@@ -101,7 +101,6 @@ for (const seconds of [8, 15]) {
 
 test("the therapist shares a screen: the patient sees it large beside the therapist's face; it stops cleanly", async () => {
   test.setTimeout(60_000);
-  await therapist.screenshot({ path: path.join(SHOTS, "debug-therapist.png") });
   // Chromium's fake capture UI (--use-fake-ui-for-media-stream) picks a screen by itself.
   await therapist.getByRole("button", { name: "Share screen" }).click();
   await expect(therapist.getByRole("button", { name: "Stop sharing" })).toBeVisible();
@@ -180,6 +179,7 @@ test("the room at 1366×768 and 390×844, whiteboard closed and open with homewo
     }
     await expectRoomLayout(therapist, viewport, "Paula Patient", minShare);
     await expectRoomLayout(patient, viewport, "Dr. Teodora Ivanova", minShare);
+    for (const page of [therapist, patient]) await page.getByRole("complementary", { name: "Session tools" }).evaluate((side) => side.scrollTo(0, 0));
     await therapist.screenshot({ path: path.join(SHOTS, `therapist-${name}-board-open.png`) });
     await patient.screenshot({ path: path.join(SHOTS, `patient-${name}-board-open.png`) });
     await expectAccessible(therapist);
@@ -200,9 +200,15 @@ test("the patient's snapshot card shows only when asked; the patient can leave a
   await patient.getByRole("button", { name: "Join the session" }).click();
   await expect.poll(seeEachOther, { timeout: 20_000 }).toBe(true);
 
+  // Red, not the colour of the other buttons (the generic button rule used to win over "danger").
+  const red = "rgb(164, 38, 44)";
+  const background = (name: string) => therapist.getByRole("button", { name, exact: true }).evaluate((b) => getComputedStyle(b).backgroundColor);
+  expect(await background("End session")).toBe(red);
   await therapist.getByRole("button", { name: "End session" }).click();
+  await therapist.mouse.move(0, 0);
   const confirm = therapist.getByRole("button", { name: "Yes, end session" });
-  expect(await confirm.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe("rgb(164, 38, 44)");
+  expect(await background("Yes, end session")).toBe(red);
+  expect(await background("Keep going")).not.toBe(red);
   await confirm.click();
   await expect(patient.getByRole("heading", { name: "The session has ended" })).toBeVisible();
   await expect(therapist.getByRole("heading", { name: "The session has ended" })).toBeVisible();

@@ -27,11 +27,13 @@ export function CallPanels(props: CallPanelProps & { onBoardOpen: (open: boolean
   return (
     <div className="call-panels">
       <SessionBoardPanel {...props} onOpenChange={props.onBoardOpen} />
-      <SessionHomeworkPanel {...props} />
-      <div hidden={!snapshotShown}>
-        <SessionSnapshotPanel {...props} />
+      <div className="call-panels__rest">
+        <SessionHomeworkPanel {...props} />
+        <div hidden={!snapshotShown}>
+          <SessionSnapshotPanel {...props} />
+        </div>
+        {props.extra}
       </div>
-      {props.extra}
     </div>
   );
 }
