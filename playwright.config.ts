@@ -35,7 +35,10 @@ export default defineConfig({
     permissions: ["camera", "microphone"],
   },
   webServer: [
+    // Each server is ready when its /health answers; a start that fails or times out is reported under its
+    // name with its output (the app's logs go to stdout, hence "pipe").
     {
+      name: "mail catcher",
       command: "node --import tsx tests/e2e/support/mail-catcher.ts",
       url: `${MAIL_HTTP_URL}/health`,
       reuseExistingServer: false,
@@ -43,7 +46,9 @@ export default defineConfig({
     },
     {
       // A fresh embedded database per run, the built app, e-mail to the catcher above.
+      name: "app server",
       command: `rm -rf data/e2e-${PORT} && node --import tsx server/main.ts`,
+      stdout: "pipe",
       url: `${E2E_URL}/health`,
       reuseExistingServer: false,
       timeout: 120_000,

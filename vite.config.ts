@@ -1,10 +1,42 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import path from "node:path";
+import { defineConfig, type Plugin } from "vite";
+import { MEDIAPIPE_WASM_URL } from "./server/http/asset-urls";
+import { copyDirectory, precompressDirectory } from "./server/http/precompress";
 
 declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
+}
+
+const root = new URL(".", import.meta.url).pathname;
+
+/**
+ * After the client build: the MediaPipe wasm joins the build under its versioned address, and every
+ * text asset, the wasm and the model get precompressed .br and .gz twins (served by server/http/static-files.ts).
+ */
+function precompressAssets(): Plugin {
+  let ssr = false;
+  let outDir = "";
+  let log: (line: string) => void = () => {};
+  return {
+    name: "clinic:precompress",
+    apply: "build",
+    configResolved(config) {
+      ssr = Boolean(config.build.ssr);
+      outDir = path.resolve(config.root, config.build.outDir);
+      log = (line) => config.logger.info(line);
+    },
+    async closeBundle() {
+      if (ssr) return;
+      // Only the files FilesetResolver loads (SIMD and no-SIMD builds), not the ES-module variant.
+      copyDirectory(path.join(root, "node_modules/@mediapipe/tasks-vision/wasm"), path.join(outDir, MEDIAPIPE_WASM_URL), (name) => !name.includes("_module_"));
+      const started = Date.now();
+      const { files, bytes, brBytes } = await precompressDirectory(outDir, { cacheDir: path.join(root, "node_modules/.cache/precompress") });
+      log(`precompressed ${files} files: ${(bytes / 1e6).toFixed(1)} MB → ${(brBytes / 1e6).toFixed(1)} MB brotli in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    },
+  };
 }
 
 export default defineConfig({
@@ -24,5 +56,6 @@ export default defineConfig({
         v3_routeConfig: true,
       },
     }),
+    precompressAssets(),
   ],
 });

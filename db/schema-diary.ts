@@ -1,8 +1,6 @@
 import type { Generated } from "kysely";
 import type { CreatedAt, IsoDateColumn, Json, Timestamp } from "./schema";
 
-export type DiaryRatingKey = "tension" | "pain" | "tearing" | "synkinesis" | "eating";
-
 export interface DiaryEntryTable {
   id: Generated<string>;
   patientId: string;

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 import type { CallTables } from "./schema-calls";
 import type { DiaryTables } from "./schema-diary";
 import type { HomeworkTables } from "./schema-homework";
@@ -87,7 +87,15 @@ export interface OutboxEmailTable {
   subject: string;
   text: string;
   html: string | null;
+  /** Attachments as sent (calendar invitations), base64; null for older messages. */
+  attachments: ColumnType<OutboxAttachment[] | null, string | null | undefined, string | null>;
   createdAt: CreatedAt;
+}
+
+export interface OutboxAttachment {
+  filename: string;
+  contentType: string;
+  base64: string;
 }
 
 // ── Patient journey (migration 0002-journey) ─────────────────────────────────────────────────────
@@ -233,7 +241,36 @@ export interface InvoiceTable {
   /** Set when the patient's account was erased: the invoice is all that is kept, until `retainUntil`. */
   billedTo: ColumnType<string | null, string | null | undefined, string | null>;
   retainUntil: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Gapless invoice number, given when the invoice is issued. */
+  number: ColumnType<number | null, number | null | undefined, number | null>;
   createdAt: CreatedAt;
+}
+
+export interface InvoicePaymentTable {
+  id: Generated<string>;
+  invoiceId: string;
+  amountCents: number;
+  paidAt: Timestamp;
+  reference: string;
+  recordedBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface InvoiceCounterTable {
+  id: number;
+  lastNumber: number;
+}
+
+export interface PostalAddressTable {
+  patientId: string;
+  recipient: string;
+  line1: string;
+  line2: ColumnType<string, string | undefined, string>;
+  city: string;
+  region: ColumnType<string, string | undefined, string>;
+  postalCode: ColumnType<string, string | undefined, string>;
+  country: string;
+  updatedAt: Timestamp;
 }
 
 export interface PaymentOverrideTable {
@@ -291,6 +328,9 @@ export interface Database extends CallTables, HomeworkTables, DiaryTables, Trust
   rateLimit: RateLimitTable;
   staffInvitation: StaffInvitationTable;
   outboxEmail: OutboxEmailTable;
+  invoicePayment: InvoicePaymentTable;
+  invoiceCounter: InvoiceCounterTable;
+  postalAddress: PostalAddressTable;
   clinicSetting: ClinicSettingTable;
   patientIntake: PatientIntakeTable;
   therapistSchedule: TherapistScheduleTable;
@@ -308,12 +348,5 @@ export interface Database extends CallTables, HomeworkTables, DiaryTables, Trust
   mailDelivery: MailDeliveryTable;
 }
 
-export type User = Selectable<UserTable>;
-export type NewUser = Insertable<UserTable>;
-export type UserUpdate = Updateable<UserTable>;
-export type StaffInvitation = Selectable<StaffInvitationTable>;
-export type OutboxEmail = Selectable<OutboxEmailTable>;
-export type ClinicalSession = Selectable<ClinicalSessionTable>;
 export type Program = Selectable<ProgramTable>;
-export type Invoice = Selectable<InvoiceTable>;
 export type Job = Selectable<JobTable>;

@@ -1,9 +1,6 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { serveStatic } from "@hono/node-server/serve-static";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
@@ -11,12 +8,15 @@ import { NONCE, secureHeaders } from "hono/secure-headers";
 import { isDatabaseUnavailable, pingDatabase } from "../db/client";
 import { guardBuild } from "./access/guard-build";
 import { createApiApp } from "./api";
-import { type AuthSession, CLIENT_IP_HEADER, getAuthSessionRefreshing } from "./auth/auth";
+import { type AuthSession, CLIENT_IP_HEADER } from "./auth/auth";
 import { cookieHeaderForAuth, hostPrefixedSetCookie } from "./auth/host-cookies";
+import { afterRequest, lookUpSession } from "./auth/session-cache";
 import { databaseUnavailableResponse } from "./database-unavailable";
 import { maskPath } from "./logger";
+import { compressResponses } from "./http/compress";
+import { mountStaticFiles, STATIC_PREFIXES } from "./http/static-files";
+import { clientAddress, proxyConfig } from "./security/client-address";
 import { HSTS } from "./security-headers";
-import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR } from "./paths";
 import type { AppServices } from "./services/context";
 
 export interface HonoEnv {
@@ -49,9 +49,6 @@ export interface AppOptions {
 }
 
 const UPLOAD_PATH = /^\/api\/(techniques|sessions)\/[^/]+\/illustrations$/;
-const EXCALIDRAW_ASSETS = path.join(PROJECT_ROOT, "node_modules", "@excalidraw", "excalidraw", "dist", "prod");
-
-const STATIC_PREFIXES = ["/assets/", "/favicon", "/fonts/", "/models/", "/mediapipe/", "/excalidraw-assets/"];
 
 export function createApp({ services, getBuild, mode }: AppOptions) {
   const { env, logger } = services;
@@ -65,6 +62,8 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
       logger.info({ method: c.req.method, path: maskPath(url.pathname), status: c.res.status, ms: Math.round(performance.now() - started) }, "request");
     }
   });
+  // Pages, data and JSON go compressed (static files have precompressed twins).
+  app.use(compressResponses());
 
   if (env.isProduction) {
     app.use(async (c, next) => {
@@ -85,16 +84,14 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   }
 
   app.use(async (c, next) => {
-    const forwarded = env.TRUSTED_PROXY_HEADER ? c.req.header(env.TRUSTED_PROXY_HEADER)?.split(",")[0]?.trim() : undefined;
-    let ip = forwarded;
-    if (!ip) {
-      try {
-        ip = getConnInfo(c).remote.address;
-      } catch {
-        ip = undefined; // app.request() in tests has no socket
-      }
+    let peer: string | undefined;
+    try {
+      peer = getConnInfo(c).remote.address;
+    } catch {
+      peer = undefined; // app.request() in tests has no socket
     }
-    c.set("clientIp", ip ?? "0.0.0.0");
+    const ip = clientAddress(proxyConfig(env), env.TRUSTED_PROXY_HEADER ? c.req.header(env.TRUSTED_PROXY_HEADER) : undefined, peer);
+    c.set("clientIp", ip);
     await next();
   });
 
@@ -139,43 +136,22 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   });
 
   // Static files before the session lookup: they never need the database.
-  if (mode === "production" && existsSync(CLIENT_BUILD_DIR)) {
-    app.use(
-      "/assets/*",
-      serveStatic({ root: CLIENT_BUILD_DIR, onFound: (_p, c) => c.header("Cache-Control", "public, max-age=31536000, immutable") }),
-    );
-  }
-  const publicRoot = mode === "production" && existsSync(CLIENT_BUILD_DIR) ? CLIENT_BUILD_DIR : PUBLIC_DIR;
-  if (existsSync(path.join(publicRoot, "favicon.svg"))) app.use("/favicon.svg", serveStatic({ root: publicRoot }));
-  app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
-  // Excalidraw's fonts, served by the app itself (window.EXCALIDRAW_ASSET_PATH), never from a CDN.
-  app.use(
-    "/excalidraw-assets/*",
-    serveStatic({
-      root: EXCALIDRAW_ASSETS,
-      rewriteRequestPath: (p) => p.replace(/^\/excalidraw-assets/, ""),
-      onFound: (_p, c) => c.header("Cache-Control", "public, max-age=604800"),
-    }),
-  );
-
-  // Face snapshots: MediaPipe's wasm and the Face Landmarker model come from this server, never a CDN
-  // (only the capture page fetches them). @hono/node-server serves .wasm as application/wasm.
-  const staticCache = (_p: string, c: Context) => c.header("Cache-Control", "public, max-age=86400");
-  app.use("/mediapipe/wasm/*", serveStatic({ root: MEDIAPIPE_WASM_DIR, rewriteRequestPath: (p) => p.replace(/^\/mediapipe\/wasm/, ""), onFound: staticCache }));
-  app.use("/models/*", serveStatic({ root: path.join(publicRoot, "models"), rewriteRequestPath: (p) => p.replace(/^\/models/, ""), onFound: staticCache }));
+  mountStaticFiles(app, mode);
 
   app.use(async (c, next) => {
     if (c.req.path.startsWith("/api/auth/")) {
       c.set("session", null); // better-auth handles its own routes (and refreshes cookies there)
-      return next();
+      await next();
+      return afterRequest(c.req.raw, null); // e.g. sign-out: the cached session goes
     }
-    const { session, setCookies } = await getAuthSessionRefreshing(services.auth, c.req.raw.headers).catch((error: unknown) => {
+    const { session, setCookies } = await lookUpSession(services.auth, c.req.raw).catch((error: unknown) => {
       // An unreachable database is not "signed out": the request gets a clear 503 (app.onError) instead.
       if (isDatabaseUnavailable(error)) throw error;
       return { session: null, setCookies: [] };
     });
     c.set("session", session);
     await next();
+    afterRequest(c.req.raw, session);
     // Activity slides the idle window: the refreshed cookie goes back with the page.
     const fresh = setCookies.filter((cookie) => !c.res.headers.getSetCookie().some((existing) => existing.split("=")[0] === cookie.split("=")[0]));
     if (fresh.length) {
@@ -216,5 +192,3 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
 
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { FACE_MODEL_URL } from "./http/asset-urls";
 
 /**
  * The only reader of process.env. Every variable is checked at start; a bad one stops the start with
@@ -66,7 +67,7 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: optionalString,
     /** Only to point the Stripe SDK at another API host (a proxy, or the test suite's fake). */
     STRIPE_API_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
-    FACE_MODEL_URL: z.string().default("/models/face_landmarker.task"),
+    FACE_MODEL_URL: z.string().default(FACE_MODEL_URL),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_000_000),
     UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(5_000_000),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(10),
@@ -74,6 +75,8 @@ const schema = z
     /** Years an erased patient's invoices are kept for accounting law (0: erase them too). */
     INVOICE_RETENTION_YEARS: z.coerce.number().int().min(0).max(30).default(10),
     TRUSTED_PROXY_HEADER: optionalString,
+    /** How many of our own proxies append to TRUSTED_PROXY_HEADER: the entry that many from the right is the client. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SEED_DEMO: z
       .enum(["true", "false", "1", "0"])

@@ -2,6 +2,8 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Form, isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { publicAccess } from "../server/access/access";
+import { patientNavigation } from "../server/domain/journey/patient-next-step";
+import { myNextStep } from "../server/services/journey";
 import { useNonce } from "./components/nonce";
 import { useSignedOutElsewhere } from "./components/use-signed-out-elsewhere";
 import styles from "./styles/app.css?url";
@@ -17,19 +19,19 @@ export const meta: MetaFunction = () => [{ title: "Facial palsy rehabilitation" 
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.session?.user;
+  // The patient's menu follows their next step (consultation before enrolment, session dates after).
+  const patientNav =
+    user?.role === "patient"
+      ? patientNavigation((await myNextStep(context.services, { userId: user.id, role: user.role, sessionId: context.session!.sessionId, ip: context.clientIp })).step.kind)
+      : null;
   return {
     user: user ? { name: user.name, role: user.role, timeZone: user.timeZone } : null,
+    patientNav,
     appEnv: context.services.env.APP_ENV,
   };
 }
 
 const NAV: Record<string, { to: string; label: string }[]> = {
-  patient: [
-    { to: "/patient", label: "My program" },
-    { to: "/patient/book", label: "Consultation" },
-    { to: "/patient/homework", label: "My homework" },
-    { to: "/diary", label: "My diary" },
-  ],
   therapist: [
     { to: "/therapist", label: "My patients" },
     { to: "/therapist/consultations", label: "Outcomes" },
@@ -42,6 +44,7 @@ const NAV: Record<string, { to: string; label: string }[]> = {
   ],
   admin: [
     { to: "/admin", label: "Clinic" },
+    { to: "/admin/settings", label: "Settings" },
     { to: "/admin/outbox", label: "Outbox" },
     { to: "/admin/audit", label: "Audit trail" },
     { to: "/techniques", label: "Techniques" },
@@ -72,7 +75,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <nav className="nav" aria-label="Main">
               {user ? (
                 <>
-                  {NAV[user.role]?.map((item) => (
+                  {(data?.patientNav ?? NAV[user.role])?.map((item) => (
                     <Link key={item.to} to={item.to}>
                       {item.label}
                     </Link>

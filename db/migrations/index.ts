@@ -8,6 +8,8 @@ import * as m0006 from "./0006-trust";
 import * as m0007 from "./0007-journey-supporting";
 import * as m0008 from "./0008-accounts-two-factor-erasure";
 import * as m0009 from "./0009-diary-audit-into-audit-trail";
+import * as m0010 from "./0010-unknown-time-zones-to-utc";
+import * as m0013 from "./0013-journey-payments-addresses";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   "0007-journey-supporting": m0007,
   "0008-accounts-two-factor-erasure": m0008,
   "0009-diary-audit-into-audit-trail": m0009,
+  "0010-unknown-time-zones-to-utc": m0010,
+  "0013-journey-payments-addresses": m0013,
 };

@@ -14,7 +14,7 @@
 export * from "./expressions";
 export * from "./mirror";
 
-/** Gate limits (engineering choices from shared/notes/face-symmetry.md §4; same values as the server's POSE_LIMITS_DEG). */
+/** Gate limits (engineering choices from docs/research/face-symmetry.md §3; same values as the server's POSE_LIMITS_DEG). */
 export const POSE_LIMITS = { yaw: 10, pitch: 15, roll: 15 } as const;
 /** Smallest iris diameter (px) that gives a usable mm ruler. */
 export const MIN_IRIS_PX = 12;

@@ -36,6 +36,7 @@ describe("mintAccessToken", () => {
       roomJoin: true,
       roomAdmin: true,
       canPublish: true,
+      canPublishSources: ["camera", "microphone", "screen_share", "screen_share_audio"],
       canSubscribe: true,
       canPublishData: true,
       canUpdateOwnMetadata: false,
@@ -49,7 +50,7 @@ describe("mintAccessToken", () => {
     expect(expiresAt).toEqual(minutes(120));
   });
 
-  it("gives the patient join + publish/subscribe/data only, never admin or server-wide grants", async () => {
+  it("gives the patient join + camera/microphone/subscribe/data only, never a screen share, admin or server-wide grants", async () => {
     const { token } = await mintAccessToken(config, {
       sessionId: SESSION,
       identity: "user-patient-7",
@@ -62,6 +63,7 @@ describe("mintAccessToken", () => {
       room: ROOM,
       roomJoin: true,
       canPublish: true,
+      canPublishSources: ["camera", "microphone"],
       canSubscribe: true,
       canPublishData: true,
       canUpdateOwnMetadata: false,
@@ -81,7 +83,7 @@ describe("mintAccessToken", () => {
     });
     const claims = await verifier.verify(token);
     expect(claims.video?.roomAdmin).toBeUndefined();
-    expect(claims.video).toMatchObject({ room: ROOM, roomJoin: true, canPublish: true, canSubscribe: true });
+    expect(claims.video).toMatchObject({ room: ROOM, roomJoin: true, canPublish: true, canPublishSources: ["camera", "microphone"], canSubscribe: true });
   });
 
   it("caps the lifetime at the default when the window is longer", async () => {

@@ -2,7 +2,7 @@
 // Shape follows livekit-examples/meet (app/api/connection-details/route.ts), minus its open endpoint:
 // the caller has already authorised the user for this session.
 
-import { AccessToken, type VideoGrant } from "livekit-server-sdk";
+import { AccessToken, TrackSource, type VideoGrant } from "livekit-server-sdk";
 import { DEFAULT_TOKEN_TTL_SECONDS, roomNameForSession, type CallRole, type LiveKitConfig } from "./config";
 import { LiveKitError } from "./errors";
 
@@ -38,15 +38,21 @@ export interface MintedAccessToken {
   roomName: string;
 }
 
+/** What a participant's camera and microphone need; only the therapist shares a screen. */
+const CAMERA_AND_MICROPHONE = [TrackSource.CAMERA, TrackSource.MICROPHONE];
+const WITH_SCREEN_SHARE = [...CAMERA_AND_MICROPHONE, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO];
+
 /**
  * The video grant of each role, always scoped to exactly one room. Every flag is set explicitly:
- * LiveKit treats an absent canPublish/canSubscribe pair, or an absent canPublishData, as allowed.
+ * LiveKit treats an absent canPublish/canSubscribe pair, or an absent canPublishData, as allowed,
+ * and an absent canPublishSources as "any source". The server refuses a track of another source.
  */
 export function grantsForRole(role: CallRole, roomName: string): VideoGrant {
   const participant: VideoGrant = {
     room: roomName,
     roomJoin: true,
     canPublish: true,
+    canPublishSources: CAMERA_AND_MICROPHONE,
     canSubscribe: true,
     canPublishData: true,
     canUpdateOwnMetadata: false,
@@ -54,7 +60,7 @@ export function grantsForRole(role: CallRole, roomName: string): VideoGrant {
   switch (role) {
     case "therapist":
       // roomAdmin is scoped to `room` by LiveKit: mute or remove participants of this room only.
-      return { ...participant, roomAdmin: true };
+      return { ...participant, canPublishSources: WITH_SCREEN_SHARE, roomAdmin: true };
     case "patient":
     case "guest_staff":
       return participant;

@@ -6,6 +6,8 @@ import type { Database, Role } from "../../db/schema";
 import type { Env } from "../env";
 import type { Mailer } from "../mail/mailer";
 import { passwordResetEmail, verificationEmail } from "../mail/templates";
+import { personNameSchema } from "../domain/person-name";
+import { timeZoneSchema } from "../domain/time-zone";
 import { passwordIssue } from "./password-check";
 
 /** The header the server itself sets from the TCP peer (or the trusted proxy header); never the client's. */
@@ -25,6 +27,8 @@ export const CLINIC_NAME = "Facial Palsy Clinic";
 /** Two-step endpoints: per-address limit on top of the plugin's per-account lockout (10 / 15 min). */
 const TWO_FACTOR_LIMIT = { window: 60, max: 12 };
 
+/** better-auth endpoints that set a person's name: the same rule as our forms. */
+const NAME_PATHS = new Set(["/sign-up/email", "/update-user"]);
 /** better-auth endpoints that set a password: every one goes through the password policy. */
 const PASSWORD_PATHS: Record<string, "password" | "newPassword"> = { "/sign-up/email": "password", "/reset-password": "newPassword", "/change-password": "newPassword" };
 
@@ -71,7 +75,8 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
     user: {
       additionalFields: {
         role: { type: "string", required: false, defaultValue: "patient", input: false },
-        timeZone: { type: "string", required: false, defaultValue: "UTC", input: true },
+        // The same schema as our forms: a zone nothing can compute with must never be stored.
+        timeZone: { type: "string", required: false, defaultValue: "UTC", input: true, validator: { input: timeZoneSchema } },
       },
     },
     session: {
@@ -105,8 +110,12 @@ export function createAuth({ db, env, mailer }: AuthDeps) {
     hooks: {
       // The backstop for direct API calls; our own forms check first to answer on the field.
       before: createAuthMiddleware(async (ctx) => {
-        const field = PASSWORD_PATHS[ctx.path];
         const body = ctx.body as Record<string, unknown> | undefined;
+        if (NAME_PATHS.has(ctx.path) && body && (ctx.path === "/sign-up/email" || body.name !== undefined)) {
+          const name = personNameSchema.safeParse(body.name);
+          if (!name.success) throw new APIError("BAD_REQUEST", { message: name.error.issues[0]?.message ?? "Enter a name", code: "INVALID_NAME" });
+        }
+        const field = PASSWORD_PATHS[ctx.path];
         const password = field ? body?.[field] : undefined;
         if (typeof password !== "string") return;
         const issue = await passwordIssue(password, { email: typeof body?.email === "string" ? body.email : undefined, name: typeof body?.name === "string" ? body.name : undefined });

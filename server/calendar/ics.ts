@@ -1,7 +1,7 @@
 /**
  * Calendar invitations (.ics) for session e-mails, with the `ics` package.
  *
- * `ics` has no TZID/VTIMEZONE support (see ../shared/notes/stack-2.md §7), so every time is written in UTC
+ * `ics` has no TZID/VTIMEZONE support (see docs/research/stack.md, "Calendar files"), so every time is written in UTC
  * (`DTSTART:20261201T083000Z`): unambiguous, and every calendar client shows it in the reader's own zone.
  * The UID is stable per session and SEQUENCE grows with each change, so a rescheduled or cancelled session
  * replaces the event already in the patient's calendar instead of adding a second one.
@@ -9,7 +9,6 @@
 import { createEvents, type EventAttributes } from "ics";
 
 export const ICS_PRODUCT_ID = "facial-palsy-clinic/journey";
-export const ICS_CONTENT_TYPE = "text/calendar; charset=utf-8";
 
 export interface CalendarEvent {
   /** Stable id of the session; becomes `<id>@<domain>`. */

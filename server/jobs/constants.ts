@@ -15,8 +15,8 @@ export const JOB_KINDS = {
   reminder24h: "reminder-24h",
   reminder1h: "reminder-1h",
   invoiceReminder: "invoice-reminder",
+  outcomeMail: "outcome-mail",
 } as const;
-export type JobKind = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
 
 export const REMINDER_LEADS_MS: Record<"reminder-24h" | "reminder-1h", number> = {
   "reminder-24h": 24 * 60 * 60_000,

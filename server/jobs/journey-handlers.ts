@@ -1,5 +1,6 @@
 import {
   deliverInvoiceReminder,
+  deliverOutcomeMail,
   deliverPlanMail,
   deliverSessionMail,
   deliverSessionReminder,
@@ -15,5 +16,6 @@ export function journeyJobHandlers(): JobHandlers {
     [JOB_KINDS.reminder24h]: (payload, ctx) => deliverSessionReminder(ctx.services, payload, ctx, "24h"),
     [JOB_KINDS.reminder1h]: (payload, ctx) => deliverSessionReminder(ctx.services, payload, ctx, "1h"),
     [JOB_KINDS.invoiceReminder]: (payload, ctx) => deliverInvoiceReminder(ctx.services, payload, ctx),
+    [JOB_KINDS.outcomeMail]: (payload, ctx) => deliverOutcomeMail(ctx.services, payload, ctx),
   };
 }

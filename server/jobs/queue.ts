@@ -1,6 +1,6 @@
 /**
  * A durable job queue in one table, claimed with `FOR UPDATE SKIP LOCKED`: the same SQL on PGlite and
- * PostgreSQL (verified in ../shared/notes/stack-2.md §2c), so there is one code path and no extra service.
+ * PostgreSQL (verified: docs/research/stack.md, "Jobs"; docs/decisions/0002-jobs-table.md), so there is one code path and no extra service.
  *
  * - `enqueueJob` de-duplicates on `dedupe_key` (a second enqueue of the same key is a no-op), and takes a
  *   transaction so a job is only ever queued together with the change that caused it (an outbox).

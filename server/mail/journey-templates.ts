@@ -169,3 +169,31 @@ export function invoiceReminderEmail(input: {
     { url: input.url, label: "See my invoices" },
   );
 }
+
+/**
+ * The consultation's outcome when it is not the online program: the specialist's reason in their own
+ * words, and how to reach the clinic to talk it over or arrange the visit.
+ */
+export function consultationOutcomeEmail(input: {
+  recipientName: string;
+  outcome: "not_suitable" | "clinic_visit";
+  reason: string;
+  clinicContact: string;
+  url: string;
+}): RenderedMail {
+  const notSuitable = input.outcome === "not_suitable";
+  return render(
+    notSuitable ? "About your consultation: the online program is not suitable for you" : "About your consultation: a visit to the clinic is recommended",
+    [
+      `Hello ${input.recipientName},`,
+      notSuitable
+        ? "After your video consultation, your specialist concluded that the online program is not the right treatment for you at this time."
+        : "After your video consultation, your specialist recommends that you continue with a visit to the clinic rather than the online program.",
+      ...(input.reason ? [`Your specialist's explanation:\n${input.reason}`] : []),
+      notSuitable
+        ? `If you have questions, or would like to talk about other options, contact ${input.clinicContact}.`
+        : `To arrange your visit, contact ${input.clinicContact}.`,
+    ],
+    { url: input.url, label: "Open my page" },
+  );
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { signedIn } from "../access/access";
+import { removeFromCall } from "../services/call-removal";
 import { admitToCall, endCall, joinCall, recordCallLeft, setAutoAdmit } from "../services/calls";
 import { saveBoardBeforeEnd } from "./board-events";
 import { rooms } from "./constants";
@@ -115,6 +116,22 @@ export const callEvents: Record<string, SocketEventDef> = {
     handle: async (ctx, { sessionId: id, userId }) => {
       await admitToCall(ctx.services, ctx.user, id, userId);
       ctx.io.to(rooms.callWaiting(id, userId)).emit("call:admitted", { sessionId: id });
+      return null;
+    },
+  }),
+  "call:remove": defineEvent({
+    access: signedIn,
+    schema: z.object({ sessionId, userId: z.string().min(1).max(64) }).strict(),
+    handle: async (ctx, { sessionId: id, userId }) => {
+      await removeFromCall(ctx.services, ctx.user, id, userId);
+      // Their tabs leave the call's rooms (no more signalling), the others drop their peer connections.
+      const theirs = (await ctx.io.in(rooms.call(id)).fetchSockets()).filter((s) => s.data.user.userId === userId);
+      for (const s of theirs) {
+        const connectionId = (s.data.calls as Map<string, string> | undefined)?.get(id);
+        if (connectionId) ctx.io.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId, left: true });
+      }
+      ctx.io.in(rooms.user(userId)).socketsLeave([rooms.call(id), rooms.callStaff(id)]);
+      ctx.io.to(rooms.user(userId)).emit("call:removed", { sessionId: id });
       return null;
     },
   }),

@@ -5,7 +5,7 @@ import { callEvents } from "./call-events";
 import { diaryEvents } from "./diary-events";
 import { defineEvent, type SocketEventDef } from "./event-types";
 
-export type { Ack, SocketContext, SocketEventDef, SocketUser } from "./event-types";
+export type { Ack, SocketEventDef, SocketUser } from "./event-types";
 
 /**
  * Every event a client may send, with who may send it and the schema its payload must match.

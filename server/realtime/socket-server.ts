@@ -6,6 +6,7 @@ import { decideAccess } from "../access/access";
 import { bareSecurityHeaders } from "../security-headers";
 import { getAuthSession } from "../auth/auth";
 import { cookieHeaderForAuth } from "../auth/host-cookies";
+import { clientAddress, proxyConfig } from "../security/client-address";
 import { audit } from "../services/audit";
 import type { AppServices, Notifier } from "../services/context";
 import { rooms, SOCKET_EVENT_BURST, SOCKET_EVENTS_PER_SECOND, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
@@ -26,8 +27,6 @@ function sameHost(origin: string, host: string | undefined): boolean {
     return false;
   }
 }
-
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 function headersOf(raw: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();
@@ -95,8 +94,8 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     const session = await getAuthSession(services.auth, headersOf(socket.request.headers)).catch(() => null);
     if (!session) return next(new Error("UNAUTHENTICATED"));
     if (session.user.twoFactorSetupRequired) return next(new Error("TWO_FACTOR_SETUP_REQUIRED"));
-    const forwarded = services.env.TRUSTED_PROXY_HEADER ? headerValue(socket.request.headers[services.env.TRUSTED_PROXY_HEADER.toLowerCase()])?.split(",")[0]?.trim() : undefined;
-    const ip = forwarded || socket.handshake.address;
+    const { env } = services;
+    const ip = clientAddress(proxyConfig(env), env.TRUSTED_PROXY_HEADER ? socket.request.headers[env.TRUSTED_PROXY_HEADER.toLowerCase()] : undefined, socket.request.socket.remoteAddress);
     socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, name: session.user.name, ip } satisfies SocketUser;
     next();
   });

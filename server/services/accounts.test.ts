@@ -22,7 +22,7 @@ describe.each(databaseKinds)("accounts on %s", (kind) => {
     const cases: [Record<string, string>, string, RegExp][] = [
       [{ name: "Ann", email: "not-an-email", password: "a long enough password", timeZone: "Europe/Sofia" }, "email", /valid e-mail/],
       [{ name: "Ann", email: "ann@example.com", password: "short", timeZone: "Europe/Sofia" }, "password", /at least 12 characters/],
-      [{ name: "", email: "ann@example.com", password: "a long enough password", timeZone: "Europe/Sofia" }, "name", /Enter your name/],
+      [{ name: "", email: "ann@example.com", password: "a long enough password", timeZone: "Europe/Sofia" }, "name", /Enter a name/],
       [{ name: "Ann", email: "ann@example.com", password: "a long enough password", timeZone: "Mars/Olympus" }, "timeZone", /time zone/],
     ];
     for (const [form, field, message] of cases) {

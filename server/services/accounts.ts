@@ -3,7 +3,8 @@ import { z } from "zod";
 import { CLIENT_IP_HEADER, MIN_PASSWORD_LENGTH } from "../auth/auth";
 import { passwordIssue } from "../auth/password-check";
 import type { FieldErrors } from "../domain/domain-error";
-import { isValidTimeZone } from "../domain/time-zone";
+import { personNameSchema } from "../domain/person-name";
+import { timeZoneSchema } from "../domain/time-zone";
 import { audit } from "./audit";
 import type { Actor, AppServices } from "./context";
 
@@ -20,10 +21,10 @@ const password = z
   .max(128, "Use at most 128 characters");
 
 export const registrationSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name").max(100, "Use at most 100 characters"),
+  name: personNameSchema,
   email,
   password,
-  timeZone: z.string().refine(isValidTimeZone, "Choose a time zone from the list"),
+  timeZone: timeZoneSchema,
 });
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MIN_PASSWORD_LENGTH } from "../auth/auth";
 import { passwordIssue } from "../auth/password-check";
 import { DomainError } from "../domain/domain-error";
+import { personNameSchema } from "../domain/person-name";
 import { staffInvitationEmail } from "../mail/templates";
 import { callAuth, cookiesOf, fieldErrorsOf, type FormResult } from "./accounts";
 import { audit } from "./audit";
@@ -15,7 +16,7 @@ const STAFF_ROLES = ["therapist", "planner", "admin"] as const;
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 const inviteSchema = z.object({
-  name: z.string().trim().min(1, "Enter the person's name").max(100),
+  name: personNameSchema,
   email: z.string().trim().toLowerCase().pipe(z.email({ message: "Enter a valid e-mail address" })),
   role: z.enum(STAFF_ROLES, { message: "Choose therapist, planner or admin" }),
 });

@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { PROJECT_ROOT } from "../../server/paths";
+import { freePort, startAppProcess } from "../setup/app-process";
 import { totpCode } from "../setup/totp";
 import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 import { startBaselineServer } from "./baseline-call";
@@ -25,33 +23,18 @@ const FIRST_FRAME_HOOK = `(() => {
   document.addEventListener("DOMContentLoaded", check);
 })();`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function startApp(): Promise<{ url: string; child: ChildProcess }> {
+async function startApp() {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/main.ts")], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, APP_ENV: "test", NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), PUBLIC_URL: url, DATA_DIR: mkdtempSync(path.join(tmpdir(), "bench-")), LOG_LEVEL: "warn", AUTH_RATE_LIMIT_MAX: "1000", DATABASE_URL: "" },
-    stdio: "ignore",
+  return startAppProcess({
+    name: "the app server for the call bench",
+    port,
+    env: { ...process.env, APP_ENV: "test", NODE_ENV: "production", PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: mkdtempSync(path.join(tmpdir(), "bench-")), LOG_LEVEL: "warn", AUTH_RATE_LIMIT_MAX: "1000", DATABASE_URL: "" },
   });
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return { url, child };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("app did not start");
 }
 
 async function firstFrameAfter(page: Page, t0: number, timeout = 20_000): Promise<number> {
@@ -132,7 +115,7 @@ async function productJoins(browser: Browser) {
     }
     return { joins, reloads, sessionPage: page };
   } finally {
-    app.child.kill("SIGTERM");
+    await app.stop();
   }
 }
 

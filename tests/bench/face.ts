@@ -1,4 +1,3 @@
-import { SHARED_DIR } from "../../server/domain/symmetry/test-support";
 /**
  * Face snapshot benchmark (run with `node --import tsx tests/bench/run-face.ts` after `npx remix vite:build`):
  * - Face Landmarker VIDEO-mode inference per 640×480 frame in headless Chromium (real model, fake camera
@@ -14,6 +13,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser } from "@playwright/test";
+import { fakeCameraVideo } from "../fixtures/face/fake-camera";
 import { computeSnapshotMeasures } from "../../server/domain/symmetry";
 import { fixtureCapture } from "../../server/domain/symmetry/test-support";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR, SERVER_BUILD_FILE } from "../../server/paths";
@@ -23,7 +23,7 @@ import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 import { seedDemo } from "../../server/services/demo-clinic";
 import { createTestApp } from "../setup/test-app";
 
-const VIDEO = path.join(SHARED_DIR, "fixtures/face/london-004_rest-smile_640x480_15fps.y4m");
+const VIDEO = fakeCameraVideo();
 const FRAMES = 40;
 
 type Row = Record<string, string | number>;

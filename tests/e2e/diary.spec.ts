@@ -1,11 +1,11 @@
-import { SHARED_DIR } from "../../server/domain/symmetry/test-support";
-import path from "node:path";
+import { FACE_MODEL_URL, MEDIAPIPE_WASM_URL } from "../../server/http/asset-urls";
 import { expect, test } from "@playwright/test";
+import { fakeCameraVideo } from "../fixtures/face/fake-camera";
 import config from "../../playwright.config";
 import { expectAccessible, logIn } from "./support/helpers";
 
 // The fake camera plays the fixture video: 1 s of a resting face, then 1 s of a smile, looped.
-const VIDEO = path.join(SHARED_DIR, "fixtures/face/london-004_rest-smile_640x480_15fps.y4m");
+const VIDEO = fakeCameraVideo();
 test.use({ launchOptions: { ...config.use?.launchOptions, args: [...(config.use?.launchOptions?.args ?? []), `--use-file-for-fake-video-capture=${VIDEO}`] } });
 
 test("diary: entry with ratings, consent, guided capture (rest + smile), trend, therapist view, withdrawal", async ({ browser }) => {
@@ -66,8 +66,8 @@ test("diary: entry with ratings, consent, guided capture (rest + smile), trend, 
   // Nothing came from another origin (wasm and model are served by the app).
   const origin = new URL(patient.url()).origin;
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"))).toEqual([]);
-  expect(requests.some((u) => u.includes("/mediapipe/wasm/vision_wasm_internal.wasm"))).toBe(true);
-  expect(requests.some((u) => u.endsWith("/models/face_landmarker.task"))).toBe(true);
+  expect(requests.some((u) => u.includes(`${MEDIAPIPE_WASM_URL}/vision_wasm_internal.wasm`))).toBe(true);
+  expect(requests.some((u) => u.endsWith(FACE_MODEL_URL))).toBe(true);
 
   // The trend shows the point, as a chart and as a table.
   await patient.getByRole("link", { name: "See the trend" }).click();

@@ -1,21 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { io } from "socket.io-client";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/paths";
 import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startAppProcess } from "../setup/app-process";
 
 /**
  * The logs carry no personal or health data and no secrets: recognisable values go through the main
@@ -24,15 +13,12 @@ async function freePort(): Promise<number> {
 describe("application logs", () => {
   it("never contain a diary text, an e-mail, a password or a session token", async () => {
     const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let output = "";
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/main.ts")], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: "production", APP_ENV: "test", HOST: "127.0.0.1", PORT: String(port), PUBLIC_URL: base, DATA_DIR: mkdtempSync(path.join(tmpdir(), "clinic-logs-")), LOG_LEVEL: "trace", AUTH_SECRET: "log-test-secret-0123456789abcdefghij" },
-      stdio: ["ignore", "pipe", "pipe"],
+    const app = await startAppProcess({
+      name: "the app server (server/main.ts)",
+      port,
+      env: { DATA_DIR: mkdtempSync(path.join(tmpdir(), "clinic-logs-")), LOG_LEVEL: "trace", AUTH_SECRET: "log-test-secret-0123456789abcdefghij" },
     });
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
+    const base = app.url;
     const secrets = {
       email: "zelda.logcheck@example.org",
       password: "purple elephants dance slowly",
@@ -40,8 +26,6 @@ describe("application logs", () => {
       token: "",
     };
     try {
-      for (let i = 0; i < 200 && !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
-
       const post = (url: string, form: Record<string, string>, cookie = "") =>
         fetch(`${base}${url}`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", origin: base, cookie }, body: new URLSearchParams(form) });
 
@@ -67,9 +51,9 @@ describe("application logs", () => {
       await post("/logout", {}, cookie);
       await fetch(`${base}/api/auth/reset-password/${secrets.token}?callbackURL=/reset-password`, { redirect: "manual" });
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      await app.stop();
     }
+    const output = app.output();
     expect(output).toContain('"msg":"request"'); // the logs did record the flows
     for (const value of [secrets.email, "zelda", "Zelda", secrets.password, "QUOKKA-7731", secrets.diary, secrets.token]) expect(output).not.toContain(value);
   }, 90_000);

@@ -21,6 +21,7 @@ const PARAM_SAMPLES: Record<string, string> = {
   patientId: "no-such-patient",
   expression: "rest",
   exportId: "00000000-0000-0000-0000-000000000000",
+  invoiceId: "00000000-0000-0000-0000-000000000000",
 };
 
 function samplePath(pattern: string): string {

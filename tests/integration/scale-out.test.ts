@@ -1,30 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
-import path from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../server/paths";
 import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
+import { type AppProcess, freePort, startAppProcess } from "../setup/app-process";
 import { createTestDatabase, type TestDatabase } from "../setup/databases";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output()}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server did not become healthy: ${output()}`);
-}
 
 /**
  * Two app processes behind one public address share socket.io rooms through PostgreSQL: an event
@@ -32,7 +10,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
  */
 describe.skipIf(!process.env.TEST_DATABASE_URL)("scale-out over PostgreSQL", () => {
   let database: TestDatabase;
-  const children: ChildProcess[] = [];
+  const apps: AppProcess[] = [];
   let urlA = "";
   let urlB = "";
   let publicUrl = "";
@@ -43,36 +21,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("scale-out over PostgreSQL", () 
     urlA = `http://127.0.0.1:${portA}`;
     urlB = `http://127.0.0.1:${portB}`;
     publicUrl = urlA;
-    const start = async (port: number, seed: boolean) => {
-      let out = "";
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "server/main.ts")], {
-        cwd: PROJECT_ROOT,
-        env: {
-          PATH: process.env.PATH,
-          APP_ENV: "test",
-          NODE_ENV: "production",
-          HOST: "127.0.0.1",
-          PORT: String(port),
-          PUBLIC_URL: publicUrl,
-          DATABASE_URL: database.url,
-          AUTH_SECRET: "scale-out-test-secret-0123456789abcdef",
-          SEED_DEMO: seed ? "true" : "false",
-          LOG_LEVEL: "warn",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
+    const start = async (port: number, seed: boolean, name: string) => {
+      const app = await startAppProcess({
+        name,
+        port,
+        env: { PUBLIC_URL: publicUrl, DATABASE_URL: database.url, AUTH_SECRET: "scale-out-test-secret-0123456789abcdef", SEED_DEMO: seed ? "true" : "false", LOG_LEVEL: "warn" },
       });
-      child.stdout!.on("data", (d) => (out += d));
-      child.stderr!.on("data", (d) => (out += d));
-      children.push(child);
-      await waitForHealth(`http://127.0.0.1:${port}`, child, () => out);
+      apps.push(app);
     };
-    await start(portA, true);
-    await start(portB, false);
+    await start(portA, true, "app instance A");
+    await start(portB, false, "app instance B");
   }, 90_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill("SIGTERM");
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
+    await Promise.all(apps.map((app) => app.stop()));
     await database?.dispose();
   });
 

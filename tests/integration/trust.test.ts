@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../db/schema";
+import { invalidateSession } from "../../server/auth/session-cache";
 import { socketEvents } from "../../server/realtime/events";
 import { DEMO_PASSWORD } from "../../server/services/demo-clinic";
 import { databaseKinds } from "../setup/databases";
@@ -115,7 +116,11 @@ describe.each(databaseKinds)("trust on %s", (kind) => {
     const client = createClient(s, "10.79.0.1");
     expect((await signInAs(client, "planner@demo.clinic")).status).toBe(302);
     const token = decodeURIComponent(client.cookieHeader().split("=")[1]!.split(".")[0]!);
-    const setSession = (values: { createdAt?: Date; updatedAt?: Date; expiresAt?: Date }) => s.database.db.updateTable("session").set(values).where("token", "=", token).execute();
+    // Time travels by editing the session row; the app's few-second session cache is told, as code that ends sessions does.
+    const setSession = async (values: { createdAt?: Date; updatedAt?: Date; expiresAt?: Date }) => {
+      await s.database.db.updateTable("session").set(values).where("token", "=", token).execute();
+      invalidateSession(token);
+    };
 
     // Activity after the refresh age: the server extends the session and sends a fresh cookie.
     await setSession({ updatedAt: new Date(Date.now() - 6 * 60_000), expiresAt: new Date(Date.now() + 24 * 60_000) });
@@ -136,6 +141,7 @@ describe.each(databaseKinds)("trust on %s", (kind) => {
     await signInAs(idle, "planner@demo.clinic");
     const idleToken = decodeURIComponent(idle.cookieHeader().split("=")[1]!.split(".")[0]!);
     await s.database.db.updateTable("session").set({ expiresAt: new Date(Date.now() - 1000) }).where("token", "=", idleToken).execute();
+    invalidateSession(idleToken);
     expect((await idle.request("/planner")).headers.get("location")).toMatch(/^\/login/);
   });
 

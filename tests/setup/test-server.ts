@@ -7,13 +7,13 @@ import { lateNotifier } from "../../server/services/create-services";
 import { createTestApp, TEST_ORIGIN, type TestAppOptions } from "./test-app";
 
 /** The real app on a real loopback port with socket.io attached, as in production. */
-export async function startTestServer(options: TestAppOptions) {
+export async function startTestServer(options: TestAppOptions & { port?: number }) {
   const notifier = lateNotifier();
   const t = await createTestApp({ ...options, notifier });
   const httpServer = createServer(getRequestListener(t.app.fetch));
   const realtime: Realtime = attachRealtime(httpServer, t.services, { postgresUrl: options.env?.USE_SOCKET_ADAPTER ? t.database.url : undefined });
   notifier.target = realtime.notifier;
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => httpServer.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const sockets: Socket[] = [];
   return {

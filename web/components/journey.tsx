@@ -218,3 +218,25 @@ export function EligibilityNotice({ eligibility, showBookLink = true }: { eligib
     </div>
   );
 }
+
+/** The clinic's address, e-mail and phone as set by the admin; what "contact the clinic" means. */
+export function ClinicContactDetails({ contact }: { contact: { address: string; email: string; phone: string } }) {
+  if (!contact.address && !contact.email && !contact.phone) return <p className="muted">The clinic's contact details are not published yet; reply to any e-mail from the clinic.</p>;
+  return (
+    <address className="clinic-contact" data-testid="clinic-contact">
+      {contact.email ? (
+        <>
+          E-mail: <a href={`mailto:${contact.email}`}>{contact.email}</a>
+          <br />
+        </>
+      ) : null}
+      {contact.phone ? (
+        <>
+          Phone: <a href={`tel:${contact.phone.replace(/[^+0-9]/g, "")}`}>{contact.phone}</a>
+          <br />
+        </>
+      ) : null}
+      {contact.address ? <span className="clinic-contact__address">{contact.address}</span> : null}
+    </address>
+  );
+}

@@ -121,7 +121,7 @@ export default function AdminHome() {
       <div className="grid">
         <section className="card" aria-labelledby="invite-title">
           <h2 id="invite-title">Invite a staff member</h2>
-          {data?.ok && !data.reset ? (
+          {data?.ok && !data.reset && "email" in data ? (
             <div className="alert alert--ok" role="status">
               Invitation sent to {data.email}.
             </div>

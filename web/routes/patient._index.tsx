@@ -7,10 +7,10 @@ import { formFields } from "../components/form-data.server";
 import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
 import { myDiaryStatus } from "../../server/services/diary";
-import { getEligibility, getIntake, listMyInvoices, programOverview, startInvoiceCheckout, stripeConfigured } from "../../server/services/journey";
+import { describeClinicContact, getEligibility, listMyInvoices, myNextStep, programOverview, startInvoiceCheckout, stripeConfigured } from "../../server/services/journey";
 import { DueNotice } from "../components/diary/due-notice";
 import { formatDateTime } from "../components/format-time";
-import { DECISION_RESULT, EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
+import { ClinicContactDetails, DECISION_RESULT, EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
 import { actorOf, answering } from "../components/journey.server";
 import { SessionList } from "../components/session-list";
 import { WhoAmI } from "../components/who-am-i";
@@ -34,25 +34,23 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
   const actor = actorOf(context);
   const services = context.services;
-  const [sessions, intake, eligibility, program, invoices, diary] = await answering(() =>
+  const [sessions, eligibility, program, invoices, diary] = await answering(() =>
     Promise.all([
       listMySessions(services, { userId: id, role }),
-      getIntake(services, actor),
       getEligibility(services, actor),
       programOverview(services, actor),
       listMyInvoices(services, actor),
       myDiaryStatus(services, actor),
     ]),
   );
-  const now = services.now().getTime();
-  const consultation = sessions.find((s) => s.kind === "consultation" && s.status === "scheduled" && s.endsAt.getTime() > now);
+  const { step, outcome } = await answering(() => myNextStep(services, actor, program?.nextStep));
   return {
+    step,
+    outcome: outcome && { kind: outcome.outcome, reason: outcome.reason, contact: outcome.clinicContact, contactLine: describeClinicContact(outcome.clinicContact) },
     onlinePayment: stripeConfigured(services),
     user: { name, role, timeZone },
     diary: { dueAt: diary.due.dueAt?.toISOString() ?? null, overdue: diary.due.overdue },
-    hasIntake: intake !== null,
     eligibility,
-    consultation: consultation ? { id: consultation.id, startsAt: consultation.startsAt.toISOString() } : null,
     program: program && {
       status: program.status,
       nextStep: program.nextStep,
@@ -70,40 +68,35 @@ export async function loader({ context }: LoaderFunctionArgs) {
   };
 }
 
-function NextStep({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
-  if (!data.hasIntake) {
-    return (
-      <p>
-        Tell us about your palsy, then book a 40-minute video consultation with a specialist. <Link to="/patient/intake">Fill in the questionnaire</Link>
-      </p>
-    );
-  }
-  if (data.program) {
-    return (
-      <>
-        <p data-testid="next-step">{data.program.nextStep}</p>
-        {data.program.hasOpenPlan ? (
-          <p>
-            <Link to="/patient/plan" className="button">
-              Review the proposed dates
-            </Link>
-          </p>
-        ) : null}
-      </>
-    );
-  }
-  if (data.consultation) {
-    return (
-      <p data-testid="next-step">
-        Join your video consultation on <strong>{formatDateTime(data.consultation.startsAt, data.user.timeZone)}</strong>.{" "}
-        <Link to="/patient/book">See, move or cancel it</Link>
-      </p>
-    );
-  }
+function NextStep({ step }: { step: ReturnType<typeof useLoaderData<typeof loader>>["step"] }) {
   return (
-    <p data-testid="next-step">
-      Book a 40-minute video consultation with a specialist. <Link to="/patient/book">Choose a time</Link>
-    </p>
+    <>
+      <p data-testid="next-step">{step.text}</p>
+      {step.link ? (
+        <p>
+          <Link to={step.link.to} className="button">
+            {step.link.label}
+          </Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** Not suitable or clinic visit: the specialist's reason and how to reach the clinic. */
+function OutcomeNotice({ outcome }: { outcome: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["outcome"]> }) {
+  return (
+    <section className="card" aria-labelledby="outcome">
+      <h2 id="outcome">{outcome.kind === "not_suitable" ? "The online program is not suitable for you" : "A visit to the clinic is recommended"}</h2>
+      {outcome.reason ? (
+        <>
+          <p>Your specialist's explanation:</p>
+          <blockquote data-testid="outcome-reason">{outcome.reason}</blockquote>
+        </>
+      ) : null}
+      <p>{outcome.kind === "not_suitable" ? "For questions or other options, contact the clinic:" : "To arrange your visit, contact the clinic:"}</p>
+      <ClinicContactDetails contact={outcome.contact} />
+    </section>
   );
 }
 
@@ -117,12 +110,13 @@ export default function PatientHome() {
       <div className="grid">
         <section className="card" aria-labelledby="next-step">
           <h2 id="next-step">Your next step</h2>
-          <NextStep data={data} />
+          <NextStep step={data.step} />
         </section>
-        {data.eligibility ? (
+        {data.outcome ? <OutcomeNotice outcome={data.outcome} /> : null}
+        {data.eligibility && !program && !data.outcome ? (
           <section className="card" aria-labelledby="eligibility">
             <h2 id="eligibility">Online program</h2>
-            <EligibilityNotice eligibility={data.eligibility} showBookLink={!program && !data.consultation} />
+            <EligibilityNotice eligibility={data.eligibility} showBookLink={data.step.kind === "book_consultation"} />
             <p>
               <Link to="/patient/intake">See or correct your answers</Link>
             </p>
@@ -183,6 +177,9 @@ export default function PatientHome() {
           {invoices.some((i) => i.status === "unpaid") ? (
             <p className="muted">{data.onlinePayment ? "Pay online by card, or by bank transfer (the planning desk records it)." : "Please pay by bank transfer; the planning desk records your payment."}</p>
           ) : null}
+          <p>
+            <Link to="/patient/invoices">Bank details, balances and invoice documents</Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="homework">
           <h2 id="homework">Homework</h2>

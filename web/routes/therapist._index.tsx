@@ -108,7 +108,7 @@ export default function TherapistHome() {
               <span className="muted">No consultation is waiting for its outcome.</span>
             ) : (
               <Link to="/therapist/consultations">
-                {awaitingOutcome === 1 ? "1 consultation is" : `${awaitingOutcome} consultations are`} waiting for its outcome
+                {awaitingOutcome === 1 ? "1 consultation is waiting for its outcome" : `${awaitingOutcome} consultations are waiting for their outcomes`}
               </Link>
             )}
           </p>

@@ -22,8 +22,6 @@ import {
   type PayloadPath,
 } from "./payload-checks";
 
-export { orderBetween } from "./fractional-index";
-
 export interface Dosage {
   /** Repetitions of the technique per set. */
   repetitions: number;

@@ -14,7 +14,7 @@ export const DIARY_RATINGS = [
 export type DiaryRatingKey = (typeof DIARY_RATINGS)[number]["key"];
 export const DIARY_RATING_KEYS: readonly DiaryRatingKey[] = DIARY_RATINGS.map((r) => r.key);
 
-/** The clinic writes a diary every 2–3 weeks (DESIGN.md §3); the interval is a per-patient setting within these limits. */
+/** The clinic writes a diary every 2–3 weeks (docs/product-brief.md §3); the interval is a per-patient setting within these limits. */
 export const DIARY_INTERVAL_DAYS = { default: 14, min: 7, max: 42 } as const;
 export const DIARY_BODY_MAX_CHARS = 10_000;
 export const DIARY_REPLY_MAX_CHARS = 5_000;

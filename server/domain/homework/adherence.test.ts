@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { adherenceByDay, nextReminderAt, practiceStreak, summariseAdherence } from "./adherence";
+import { adherenceByDay, localDate, nextReminderAt, practiceStreak, summariseAdherence } from "./adherence";
 
 const at = (iso: string) => ({ practisedAt: new Date(iso), minutes: 15 });
 
@@ -32,5 +34,27 @@ describe("adherence", () => {
   it("schedules the next reminder at the chosen local time", () => {
     expect(nextReminderAt("19:00", "Europe/Sofia", new Date("2026-03-04T10:00:00Z")).toISOString()).toBe("2026-03-04T17:00:00.000Z");
     expect(nextReminderAt("19:00", "Europe/Sofia", new Date("2026-03-04T17:00:00Z")).toISOString()).toBe("2026-03-05T17:00:00.000Z");
+  });
+
+  it("counts a long streak day by day, and no further than the days practised", () => {
+    const entries = Array.from({ length: 300 }, (_, i) => ({ practisedAt: new Date(Date.UTC(2026, 0, 1 + i, 9)), minutes: 15 }));
+    expect(practiceStreak(entries, { now: new Date(Date.UTC(2026, 0, 300, 20)), timeZone: "Europe/Sofia" })).toBe(300);
+  });
+
+  it("refuses an unknown zone instead of treating every day as the same empty day", () => {
+    expect(() => localDate(new Date(), "Bogus/Zone")).toThrow(RangeError);
+    expect(() => practiceStreak([at("2026-03-01T08:00:00Z")], { now: new Date("2026-03-04T07:00:00Z"), timeZone: "Bogus/Zone" })).toThrow(RangeError);
+    expect(() => summariseAdherence([], { now: new Date(), timeZone: "Europe/London", days: 1e9 })).toThrow(RangeError);
+  });
+
+  // In a child process with a deadline: a loop that never ends must fail this test, not hang the run.
+  it("a bad zone cannot keep the process busy", () => {
+    const module = fileURLToPath(new URL("./adherence.ts", import.meta.url));
+    const code = `import { practiceStreak } from ${JSON.stringify(module)};
+      try { practiceStreak([{ practisedAt: new Date(), minutes: 15 }], { now: new Date(), timeZone: "Bogus/Zone" }); } catch {}
+      console.log("returned");`;
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { timeout: 10_000, encoding: "utf8" });
+    expect(run.signal).toBeNull();
+    expect(run.stdout.trim()).toBe("returned");
   });
 });

@@ -5,7 +5,9 @@
 import { DateTime } from "luxon";
 
 export const PRACTICES_PER_DAY_TARGET = 2;
-export const PRACTICE_MINUTES_TARGET = { min: 15, max: 20 } as const;
+
+/** The longest history one summary covers (a program lasts months, not years). */
+export const MAX_ADHERENCE_DAYS = 400;
 
 export interface PracticeEntry {
   practisedAt: Date;
@@ -19,17 +21,21 @@ export interface DayAdherence {
   minutes: number;
 }
 
+/** The calendar day of `at` in `timeZone`; an unknown zone is an error, never an empty day. */
 export function localDate(at: Date, timeZone: string): string {
-  return DateTime.fromJSDate(at, { zone: timeZone }).toISODate() ?? "";
+  const date = DateTime.fromJSDate(at, { zone: timeZone }).toISODate();
+  if (date === null) throw new RangeError(`Not a known time zone or instant: ${timeZone.slice(0, 64)}`);
+  return date;
 }
 
 /** One entry per calendar day, oldest first, ending with today (in `timeZone`). */
 export function adherenceByDay(entries: readonly PracticeEntry[], options: { now: Date; timeZone: string; days: number }): DayAdherence[] {
-  const today = DateTime.fromJSDate(options.now, { zone: options.timeZone }).startOf("day");
+  const today = DateTime.fromISO(localDate(options.now, options.timeZone), { zone: "UTC" });
+  if (!Number.isInteger(options.days) || options.days < 1 || options.days > MAX_ADHERENCE_DAYS) throw new RangeError(`Adherence covers 1 to ${MAX_ADHERENCE_DAYS} days`);
   const days: DayAdherence[] = [];
   const index = new Map<string, DayAdherence>();
   for (let i = options.days - 1; i >= 0; i--) {
-    const date = today.minus({ days: i }).toISODate() ?? "";
+    const date = today.minus({ days: i }).toISODate() as string;
     const day = { date, practices: 0, minutes: 0 };
     days.push(day);
     index.set(date, day);
@@ -49,14 +55,19 @@ export function adherenceByDay(entries: readonly PracticeEntry[], options: { now
  */
 export function practiceStreak(entries: readonly PracticeEntry[], options: { now: Date; timeZone: string }): number {
   const practised = new Set(entries.map((e) => localDate(e.practisedAt, options.timeZone)));
-  let day = DateTime.fromJSDate(options.now, { zone: options.timeZone }).startOf("day");
-  if (!practised.has(day.toISODate() ?? "")) day = day.minus({ days: 1 });
+  let day = localDate(options.now, options.timeZone);
+  if (!practised.has(day)) day = previousDay(day);
+  // Bounded by construction: a streak cannot be longer than the number of days practised.
   let streak = 0;
-  while (practised.has(day.toISODate() ?? "")) {
+  while (streak < practised.size && practised.has(day)) {
     streak += 1;
-    day = day.minus({ days: 1 });
+    day = previousDay(day);
   }
   return streak;
+}
+
+function previousDay(isoDate: string): string {
+  return DateTime.fromISO(isoDate, { zone: "UTC" }).minus({ days: 1 }).toISODate() as string;
 }
 
 export interface AdherenceSummary {

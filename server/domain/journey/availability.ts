@@ -149,11 +149,18 @@ function localSpan(date: IsoDate, start: string, end: string, timeZone: string):
  * The therapist's merged working windows, as UTC ranges, for every local day that touches [from, to).
  * Windows are not clipped to the range, so callers can see a window's true extent.
  */
+/** The longest range one availability question may cover (a booking horizon is at most a year). */
+export const MAX_WINDOW_RANGE_DAYS = 400;
+
 export function workingWindows(rules: AvailabilityRules, from: Date, to: Date): TimeRange[] {
   assertRules(rules);
   assertInstant(from, "from");
   assertInstant(to, "to");
   if (to.getTime() <= from.getTime()) return [];
+  // Bounded by construction: the day loop below never runs more than this many times.
+  if (to.getTime() - from.getTime() > MAX_WINDOW_RANGE_DAYS * 86_400_000) {
+    throw new DomainError("RANGE_TOO_LONG", `Ask for at most ${MAX_WINDOW_RANGE_DAYS} days at a time`, "to");
+  }
   const { timeZone } = rules;
   // One day of margin on each side: a window on the previous local day can still be open at `from`.
   const firstDay = addCalendarDays(localDateOf(from, timeZone), -1);

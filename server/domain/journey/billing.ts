@@ -196,3 +196,8 @@ export function invoiceLabel(invoice: { kind: "consultation" | "block" | "suppor
   if (invoice.kind === "supporting") return "Supporting session";
   return `Sessions block ${invoice.block ?? ""}`.trim();
 }
+
+/** An invoice issued now is due after the clinic's payment terms: a patient is never "overdue" the moment they book. */
+export function invoiceDueAfterTerms(issuedAt: Date, termsDays: number): Date {
+  return new Date(issuedAt.getTime() + termsDays * 24 * 60 * 60_000);
+}

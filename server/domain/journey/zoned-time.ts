@@ -6,24 +6,12 @@
  * valid instant; times that occur twice (when clocks go back) resolve to the later, standard-time
  * instant. Both are luxon's documented behaviour.
  */
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
+import { isValidTimeZone } from "../time-zone";
 import { addCalendarDays, type IsoDate, parseIsoDate } from "./calendar-date";
 import { DomainError } from "./domain-error";
 
-let supportedZones: Set<string> | undefined;
-
-// Canonical names come from the runtime; aliases a browser may still report (Europe/Kiev, Asia/Calcutta)
-// are accepted when luxon can resolve them and they look like Area/Location, which keeps out offsets
-// ("+02:00"), POSIX names ("EST5EDT") and wrong casing.
-const AREA_LOCATION = /^[A-Z][A-Za-z_-]*(?:\/[A-Za-z0-9_+-]+)+$/;
-
-export function isValidTimeZone(value: unknown): value is string {
-  if (typeof value !== "string" || value.length === 0) return false;
-  if (value === "UTC") return true;
-  supportedZones ??= new Set(Intl.supportedValuesOf("timeZone"));
-  if (supportedZones.has(value)) return true;
-  return AREA_LOCATION.test(value) && IANAZone.isValidZone(value);
-}
+export { isValidTimeZone } from "../time-zone";
 
 export function assertTimeZone(value: unknown, field = "timeZone"): asserts value is string {
   if (!isValidTimeZone(value)) {

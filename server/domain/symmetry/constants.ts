@@ -1,7 +1,7 @@
 /**
  * Versioned constants of the symmetry algorithm. Bump SYMMETRY_ALGORITHM_VERSION whenever a definition,
  * index set or constant changes, so stored results can be recomputed from the stored landmarks.
- *   1.0.0: first version (definitions of shared/notes/face-symmetry.md §3).
+ *   1.0.0: first version (definitions of docs/research/face-symmetry.md §2).
  */
 export const SYMMETRY_ALGORITHM_VERSION = "1.0.0";
 

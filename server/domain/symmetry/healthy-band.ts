@@ -1,7 +1,7 @@
 /**
  * Normal left–right variation of healthy faces, for charting a patient's trend against a grey band and for
  * labelling a single |L − R|. Numbers are |L − R| over 32 real healthy images (12 London Set people × rest
- * and smile + 8 selfies), measured with MediaPipe Face Landmarker — shared/notes/face-symmetry.md §6.2.
+ * and smile + 8 selfies), measured with MediaPipe Face Landmarker — docs/research/face-symmetry.md §4.
  * This is a small sample; treat the band as a noise floor, never as a clinical threshold, and prefer each
  * patient's own baseline.
  */
@@ -59,12 +59,6 @@ export function classifyLeftRightDifference(key: string, leftMinusRight: number)
   return "outside";
 }
 
-/** Trend band for a chart: the healthy |L − R| range around a patient's baseline L − R (or around 0). */
-export function trendBand(key: BandedMeasure, centre = 0): { lower: number; upper: number; typicalLower: number; typicalUpper: number } {
-  const b = HEALTHY_BAND[key];
-  return { lower: centre - b.p90, upper: centre + b.p90, typicalLower: centre - b.median, typicalUpper: centre + b.median };
-}
-
 /**
  * For measures with a "droop" direction: +1 = a larger value means the feature sits lower (commissure height,
  * MRD2 lower-lid sag, lip and alar heights); −1 = a smaller value means it sits lower (brow height, smile angle).
@@ -80,10 +74,6 @@ export const DROOP_DIRECTION: Readonly<Partial<Record<StaticMeasureKey, 1 | -1>>
 };
 
 export type DroopKey = keyof typeof DROOP_DIRECTION;
-
-export function isDroopKey(key: StaticMeasureKey): key is DroopKey {
-  return DROOP_DIRECTION[key] !== undefined;
-}
 
 /** The side whose feature sits lower in this capture (null if equal). */
 export function lowerSide(key: DroopKey, values: PerSide<number | null>): Side | null {

@@ -49,7 +49,6 @@ export {
   classifyLeftRightDifference,
   compareWithBaseline,
   lowerSide,
-  trendBand,
   type BandClass,
   type BaselineShift,
   type HealthyBand,

@@ -12,7 +12,7 @@
  * therefore come from the unmirrored video frame (mirror only the on-screen preview; see media/face/mirror.ts).
  *
  * Index sets come from MediaPipe's FACEMESH_* connection lists (Apache-2.0), as listed in
- * shared/notes/face-symmetry.md, section 2.
+ * docs/research/face-symmetry.md, section 1.
  */
 
 /** Number of landmarks Face Landmarker returns with iris refinement: 468 mesh points + 2 × 5 iris points. */
@@ -34,12 +34,6 @@ export interface PixelPoint {
 
 /** The patient's anatomical side. */
 export type Side = "left" | "right";
-
-export const SIDES: readonly Side[] = ["right", "left"];
-
-export function otherSide(side: Side): Side {
-  return side === "left" ? "right" : "left";
-}
 
 /** Per-side landmark indices (patient's anatomical sides). */
 export interface SideIndices {
@@ -121,7 +115,6 @@ export const LOWER_OUTER_LIP: readonly number[] = [61, 146, 91, 181, 84, 17, 314
 export const STABLE_POINTS: readonly number[] = [133, 362, 168, 6, 197, 195, 8, 9, 151];
 
 /** Midline / outline points used for plausibility checks. */
-export const FOREHEAD_TOP = 10;
 export const NOSE_TIP = 1;
 export const CHIN = 152;
 export const FACE_SIDE_RIGHT = 234;

@@ -1,5 +1,5 @@
 /**
- * Landmark symmetry measures (pure; no I/O). Definitions follow shared/notes/face-symmetry.md §3
+ * Landmark symmetry measures (pure; no I/O). Definitions follow docs/research/face-symmetry.md §2
  * (Emotrics definitions ported to MediaPipe indices). All lengths in mm via the iris ruler, angles in degrees,
  * "left"/"right" = the patient's anatomical sides, v grows towards the chin.
  */

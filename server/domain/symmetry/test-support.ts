@@ -1,17 +1,15 @@
 /**
  * Test-only helpers: load the precomputed Face Landmarker output of the face fixtures
- * (../shared/fixtures/face/mediapipe-landmarks.json, read-only) and transform captures.
+ * (tests/fixtures/face/mediapipe-landmarks.json) and transform captures.
  * Imported only by *.test.ts files.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { FACE_FIXTURES_DIR } from "../../../tests/fixtures/face/fake-camera";
 import type { ExpressionId } from "./expressions";
 import type { ExpressionCapture } from "./validate-snapshot";
 
-/** The shared fixtures folder: `SHARED_DIR` when set (.ci/run sets it for a clone made elsewhere), else `../shared` beside the project. */
-export const SHARED_DIR = process.env.SHARED_DIR ?? fileURLToPath(new URL("../../../../shared", import.meta.url));
-export const FIXTURE_FILE = path.join(SHARED_DIR, "fixtures", "face", "mediapipe-landmarks.json");
+export const FIXTURE_FILE = path.join(FACE_FIXTURES_DIR, "mediapipe-landmarks.json");
 
 interface FixtureImage {
   width: number;

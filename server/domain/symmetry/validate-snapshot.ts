@@ -50,7 +50,7 @@ export interface ValidationIssue {
 
 export type ValidationResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: ValidationIssue[] };
 
-/** Plausibility limits (engineering choices; see shared/notes/face-symmetry.md §4). */
+/** Plausibility limits (engineering choices; see docs/research/face-symmetry.md §3). */
 export const PLAUSIBILITY = {
   /** Largest accepted image side in px. */
   maxImageSidePx: 16384,

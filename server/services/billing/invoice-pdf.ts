@@ -16,6 +16,14 @@ export interface InvoiceSheet {
   issuedOn: string;
   dueOn: string | null;
   paidOn: string | null;
+  /** The clinic's name, registration and VAT numbers, as the admin set them. */
+  clinicLegalDetails?: string;
+  /** "VAT exempt (…)" or a rate line, as the admin set it. */
+  vatNote?: string;
+  /** Where and how to pay by bank transfer. */
+  payment?: { accountHolder: string; iban: string; bic: string; reference: string } | null;
+  /** Received so far (partial payments), in cents. */
+  paidCents?: number;
 }
 
 const styles = StyleSheet.create({
@@ -24,6 +32,9 @@ const styles = StyleSheet.create({
   row: { flexDirection: "row", marginBottom: 2 },
   label: { width: 120, color: "#444" },
   total: { marginTop: 16, fontSize: 14, fontFamily: "Helvetica-Bold" },
+  legal: { marginBottom: 12, color: "#444" },
+  subtitle: { marginTop: 16, marginBottom: 4, fontFamily: "Helvetica-Bold" },
+  payment: { marginTop: 8 },
 });
 
 export function formatMoney(cents: number, currency: string): string {
@@ -39,6 +50,7 @@ export async function renderInvoicePdf(sheet: InvoiceSheet): Promise<Buffer> {
       Page,
       { size: "A4", style: styles.page },
       h(Text, { style: styles.title }, `${sheet.clinicName} — invoice`),
+      sheet.clinicLegalDetails ? h(Text, { style: styles.legal }, sheet.clinicLegalDetails) : null,
       line("Invoice", sheet.invoiceId),
       line("Billed to", sheet.billedTo),
       line("Issued on", sheet.issuedOn),
@@ -46,6 +58,20 @@ export async function renderInvoicePdf(sheet: InvoiceSheet): Promise<Buffer> {
       line("For", sheet.description),
       line("Status", sheet.paidOn ? `${sheet.status} on ${sheet.paidOn}` : sheet.status),
       h(Text, { style: styles.total }, `Total: ${formatMoney(sheet.amountCents, sheet.currency)}`),
+      sheet.vatNote ? h(Text, null, sheet.vatNote) : null,
+      sheet.paidCents ? line("Paid so far", formatMoney(sheet.paidCents, sheet.currency)) : null,
+      sheet.paidCents ? line("Balance", formatMoney(Math.max(0, sheet.amountCents - sheet.paidCents), sheet.currency)) : null,
+      sheet.payment && sheet.status === "unpaid"
+        ? h(
+            View,
+            { style: styles.payment },
+            h(Text, { style: styles.subtitle }, "Pay by bank transfer"),
+            line("Account holder", sheet.payment.accountHolder),
+            line("IBAN", sheet.payment.iban.replace(/(.{4})(?=.)/g, "$1 ")),
+            sheet.payment.bic ? line("BIC", sheet.payment.bic) : null,
+            line("Reference", sheet.payment.reference),
+          )
+        : null,
     ),
   );
   return renderToBuffer(doc as Parameters<typeof renderToBuffer>[0]);

@@ -8,9 +8,8 @@
  * wrong person is not something to fix in a form, so FORBIDDEN / NOT_FOUND are thrown as DomainError.
  */
 import { DateTime } from "luxon";
-import type { Transaction } from "kysely";
 import { z } from "zod";
-import type { Database, Role } from "../../../db/schema";
+import type { Role } from "../../../db/schema";
 import { DomainError, type FieldError, isDomainError } from "../../domain/journey/domain-error";
 import type { FieldErrors } from "../../domain/domain-error";
 import { fieldErrorsOf } from "../accounts";
@@ -18,7 +17,6 @@ import type { Actor } from "../context";
 import type { Queryable } from "../../jobs/queue";
 
 export type { Queryable };
-export type Trx = Transaction<Database>;
 
 export interface JourneyFailure {
   ok: false;

@@ -89,7 +89,8 @@ describe.each(databaseKinds)("consultation booking on %s", (kind) => {
     expect(booked.value.viewer.local).toBe("2026-03-03T20:00:00.000+13:00");
     const invoice = await bed.db.selectFrom("invoice").selectAll().where("id", "=", booked.value.invoiceId).executeTakeFirstOrThrow();
     expect(invoice).toMatchObject({ kind: "consultation", amountCents: 14_500, currency: "EUR", status: "unpaid" });
-    expect(invoice.dueAt?.toISOString()).toBe(TUESDAY_9_SOFIA);
+    // Due after the clinic's payment terms (14 days from booking), not at the consultation's start: never overdue at once.
+    expect(invoice.dueAt?.toISOString()).toBe(new Date(bed.services.now().getTime() + 14 * 86_400_000).toISOString());
 
     // Each side reads its own clock.
     const patientView = await mySchedule(bed.services, people.patient);
@@ -112,7 +113,7 @@ describe.each(databaseKinds)("consultation booking on %s", (kind) => {
     expect(attachment?.contentType).toBe("text/calendar");
     const ics = attachment!.content.toString("utf8");
     expect(ics).toMatch(/^BEGIN:VCALENDAR/);
-    expect(ics).toContain("METHOD:REQUEST");
+    expect(ics).toContain("METHOD:PUBLISH");
     expect(ics).toMatch(/DTSTART:20260303T070000Z/);
     const [event] = parseCalendarEvents(ics);
     expect(event.start.toISOString()).toBe(booked.value.startsAt.toISOString());
@@ -139,8 +140,9 @@ describe.each(databaseKinds)("consultation booking on %s", (kind) => {
     const session = await bed.db.selectFrom("clinicalSession").selectAll().where("patientId", "=", people.patient.userId).executeTakeFirstOrThrow();
     const moved = await rescheduleConsultation(bed.services, people.patient, { sessionId: session.id, startsAt: "2026-03-04T08:00:00Z" });
     expect(moved).toMatchObject({ ok: true, value: { startsAt: new Date("2026-03-04T08:00:00Z") } });
-    const invoice = await bed.db.selectFrom("invoice").select("dueAt").where("sessionId", "=", session.id).executeTakeFirstOrThrow();
-    expect(invoice.dueAt?.toISOString()).toBe("2026-03-04T08:00:00.000Z");
+    // Moving the consultation leaves the invoice's terms alone.
+    const invoice = await bed.db.selectFrom("invoice").select(["dueAt", "createdAt"]).where("sessionId", "=", session.id).executeTakeFirstOrThrow();
+    expect(invoice.dueAt?.getTime()).toBeGreaterThan(new Date("2026-03-04T08:00:00Z").getTime());
     // The old slot is open again.
     const other = await bed.db.selectFrom("user").select("id").where("name", "=", "Rosa Martín").executeTakeFirstOrThrow();
     const rosa = { userId: other.id, role: "patient" as const, sessionId: "s", ip: "127.0.0.1" };

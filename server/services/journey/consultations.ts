@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { isExclusionViolation, isUniqueViolation } from "../../../db/client";
 import { assertSlotBookable, openSlots, type TimeRange } from "../../domain/journey/availability";
+import { invoiceDueAfterTerms } from "../../domain/journey/billing";
 import { DomainError } from "../../domain/journey/domain-error";
 import type { Actor, AppServices } from "../context";
 import {
@@ -227,7 +228,7 @@ export async function bookConsultation(
           block: null,
           amountCents: settings.consultationPriceCents,
           currency: settings.currency,
-          dueAt: startsAt,
+          dueAt: invoiceDueAfterTerms(now, settings.paymentTermsDays),
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -343,7 +344,6 @@ export async function rescheduleConsultation(
         .where("id", "=", current.id)
         .returning(["id", "icsSequence"])
         .executeTakeFirstOrThrow();
-      await trx.updateTable("invoice").set({ dueAt: startsAt }).where("sessionId", "=", current.id).where("status", "=", "unpaid").execute();
       const invoice = await trx.selectFrom("invoice").select(["id", "amountCents", "currency"]).where("sessionId", "=", current.id).executeTakeFirstOrThrow();
       await enqueueSessionMail(trx, updated, "rescheduled", now, { previousStartsAt: current.startsAt });
       await scheduleSessionReminders(trx, { id: current.id, startsAt }, now);

@@ -15,6 +15,7 @@ import { enqueueJob, type Queryable } from "../../jobs/queue";
 import type { JobContext } from "../../jobs/worker";
 import { PermanentJobError } from "../../jobs/worker";
 import {
+  consultationOutcomeEmail,
   invoiceReminderEmail,
   planAcceptedEmail,
   planProposedEmail,
@@ -25,7 +26,7 @@ import {
   type SessionKindLabel,
 } from "../../mail/journey-templates";
 import type { AppServices } from "../context";
-import type { JourneySettings } from "./settings";
+import { clinicContactOf, describeClinicContact, type JourneySettings, loadJourneySettings } from "./settings";
 
 export type SessionChange = "booked" | "rescheduled" | "cancelled";
 
@@ -34,8 +35,10 @@ export function journeyUrls(services: AppServices) {
   const base = (services.env.PUBLIC_URL ?? "").replace(/\/$/, "");
   return {
     session: (id: string) => `${base}/sessions/${id}`,
-    program: () => `${base}/patient/program`,
+    /** The patient's session dates: a proposal to answer, or the booked sessions. */
+    program: () => `${base}/patient/plan`,
     invoices: () => `${base}/patient/invoices`,
+    home: () => `${base}/patient`,
   };
 }
 
@@ -104,6 +107,11 @@ export async function scheduleInvoiceReminder(
 
 export async function enqueuePlanMail(trx: Queryable, planId: string, event: "proposed" | "accepted", now: Date): Promise<void> {
   await enqueueJob(trx, { kind: JOB_KINDS.planMail, payload: { planId, event }, runAt: now, dedupeKey: `${JOB_KINDS.planMail}:${planId}:${event}` });
+}
+
+/** Not suitable or clinic visit: the patient is told, with the reason and the clinic's contact. */
+export async function enqueueOutcomeMail(trx: Queryable, sessionId: string, now: Date): Promise<void> {
+  await enqueueJob(trx, { kind: JOB_KINDS.outcomeMail, payload: { sessionId }, runAt: now, dedupeKey: `${JOB_KINDS.outcomeMail}:${sessionId}` });
 }
 
 // ── deliver (in the job worker) ─────────────────────────────────────────────────────────────────
@@ -186,7 +194,9 @@ export async function deliverSessionMail(services: AppServices, payload: unknown
   if (!session) return "skipped: session gone";
   // A newer change has its own job; this one would describe a state that no longer exists.
   if (change !== "cancelled" && session.status === "cancelled") return "skipped: cancelled since";
-  const method: CalendarMethod = change === "cancelled" ? "CANCEL" : "REQUEST";
+  // PUBLISH: the invitation has no attendee list (the clinic does not collect RSVPs), and REQUEST without
+  // attendees is refused or mishandled by several calendar clients.
+  const method: CalendarMethod = change === "cancelled" ? "CANCEL" : "PUBLISH";
   const ics = buildCalendar([eventOf(services, session, change === "cancelled")], { method, domain: calendarDomain(services) });
   const results: string[] = [];
   for (const r of recipientsOf(session)) {
@@ -295,7 +305,7 @@ export async function deliverPlanMail(services: AppServices, payload: unknown, c
   if (loaded.length === 0) return "skipped: no sessions";
   const ics = buildCalendar(
     loaded.map((s) => eventOf(services, s)),
-    { method: "REQUEST", domain: calendarDomain(services) },
+    { method: "PUBLISH", domain: calendarDomain(services) },
   );
   const results: string[] = [];
   for (const r of recipientsOf(loaded[0])) {
@@ -308,4 +318,28 @@ export async function deliverPlanMail(services: AppServices, payload: unknown, c
     results.push(await sendMailOnce(services, `${context.job.dedupeKey}:${r.userId}`, { to: r.email, ...mail, attachments: [calendarAttachment(ics)] }));
   }
   return results.join(",");
+}
+
+const outcomePayload = z.object({ sessionId: z.string() });
+
+export async function deliverOutcomeMail(services: AppServices, payload: unknown, context: JobContext): Promise<string> {
+  const { sessionId } = parsePayload(outcomePayload, payload);
+  const row = await services.db
+    .selectFrom("consultationOutcome as o")
+    .innerJoin("clinicalSession as s", "s.id", "o.sessionId")
+    .innerJoin("user as p", "p.id", "s.patientId")
+    .select(["o.outcome", "o.reason", "p.id as patientId", "p.name", "p.email"])
+    .where("o.sessionId", "=", sessionId)
+    .executeTakeFirst();
+  if (!row) return "skipped: outcome gone";
+  if (row.outcome === "enrol") return "skipped: enrolled";
+  const settings = await loadJourneySettings(services.db);
+  const mail = consultationOutcomeEmail({
+    recipientName: row.name,
+    outcome: row.outcome,
+    reason: row.reason,
+    clinicContact: describeClinicContact(clinicContactOf(settings)),
+    url: journeyUrls(services).home(),
+  });
+  return sendMailOnce(services, `${context.job.dedupeKey}:${row.patientId}`, { to: row.email, ...mail });
 }

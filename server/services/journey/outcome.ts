@@ -14,7 +14,8 @@ import { audit } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { constraintOf, failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, refusalsAsResults, requireRole, zoned, type ZonedTime } from "./common";
 import { findIntake } from "./intake";
-import { eligibilitySettingsOf, loadJourneySettings, programSettingsOf } from "./settings";
+import { enqueueOutcomeMail } from "./notifications";
+import { type ClinicContact, clinicContactOf, eligibilitySettingsOf, loadJourneySettings, programSettingsOf } from "./settings";
 
 const outcomeSchema = z
   .object({
@@ -90,6 +91,7 @@ export async function recordConsultationOutcome(services: AppServices, actor: Ac
         .insertInto("consultationOutcome")
         .values({ sessionId, outcome, reason, programId, recordedBy: actor.userId, recordedAt: now })
         .execute();
+      if (outcome !== "enrol") await enqueueOutcomeMail(trx, sessionId, now);
       // The consultation's notes (outcome and reason): recorded with them, never their text.
       await audit(services, { actor, action: "session_notes.written", recordType: "consultation_outcome", recordId: sessionId, patientId: session.patientId }, trx);
       return { sessionId, outcome, programId, planDueAt } satisfies RecordedOutcome;
@@ -134,4 +136,40 @@ export async function consultationsAwaitingOutcome(services: AppServices, actor:
     .orderBy("s.startsAt")
     .execute();
   return rows.map((r) => ({ sessionId: r.id, patientId: r.patientId, patientName: r.patientName, therapistName: r.therapistName, startsAt: zoned(r.startsAt, viewer.timeZone) }));
+}
+
+export interface MyConsultationOutcome {
+  outcome: "not_suitable" | "clinic_visit";
+  reason: string;
+  recordedAt: Date;
+  clinicContact: ClinicContact;
+}
+
+/**
+ * The patient's latest consultation outcome when it was not enrolment and no program followed it: what
+ * their home page tells them instead of offering a consultation again.
+ */
+export async function myConsultationOutcome(services: AppServices, actor: Actor): Promise<MyConsultationOutcome | null> {
+  requireRole(actor, "patient");
+  const latest = await services.db
+    .selectFrom("consultationOutcome as o")
+    .innerJoin("clinicalSession as s", "s.id", "o.sessionId")
+    .select(["o.outcome", "o.reason", "o.recordedAt"])
+    .where("s.patientId", "=", actor.userId)
+    .orderBy("o.recordedAt", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest || latest.outcome === "enrol") return null;
+  // A consultation booked after this outcome starts a fresh assessment.
+  const later = await services.db
+    .selectFrom("clinicalSession")
+    .select("id")
+    .where("patientId", "=", actor.userId)
+    .where("kind", "=", "consultation")
+    .where("status", "=", "scheduled")
+    .where("createdAt", ">", latest.recordedAt)
+    .executeTakeFirst();
+  if (later) return null;
+  const settings = await loadJourneySettings(services.db);
+  return { outcome: latest.outcome, reason: latest.reason, recordedAt: latest.recordedAt, clinicContact: clinicContactOf(settings) };
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { isExclusionViolation } from "../../../db/client";
 import { assertSlotBookable } from "../../domain/journey/availability";
 import { DomainError, isDomainError } from "../../domain/journey/domain-error";
-import { ALLOWED_EVENTS, DECISION_LABEL, FINAL_STATUSES, nextStep, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
+import { ALLOWED_EVENTS, FINAL_STATUSES, nextStep, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
 import { planProposalDueAt } from "../../domain/journey/working-days";
 import { audit, auditPatientList } from "../audit";
 import type { Actor, AppServices } from "../context";
@@ -19,8 +19,6 @@ import { loadAvailability } from "./availability";
 import { enqueueSessionMail, scheduleSessionReminders } from "./notifications";
 import { programState } from "./planning";
 import { loadJourneySettings, programSettingsOf } from "./settings";
-
-export { DECISION_LABEL };
 
 const MINUTE_MS = 60_000;
 

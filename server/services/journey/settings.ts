@@ -1,5 +1,5 @@
 /**
- * The clinic's numbers (prices, durations, intervals, notice periods) with the defaults of DESIGN.md §3.
+ * The clinic's numbers (prices, durations, intervals, notice periods) with the defaults of docs/product-brief.md §3.
  * An admin changes them; each is one row of `clinic_setting` (key → jsonb). Rows that no longer pass
  * validation are ignored in favour of the default rather than breaking bookings.
  */
@@ -14,6 +14,7 @@ import type { Actor, AppServices } from "../context";
 import { type JourneyResult, ok, parseInput, type Queryable, requireRole } from "./common";
 
 const minutes = z.number().int().min(1).max(24 * 60);
+const text = (max: number) => z.string().trim().max(max, `Keep this under ${max} characters`);
 const cents = z.number().int().min(0).max(10_000_000);
 
 export const journeySettingsSchema = z.object({
@@ -47,6 +48,19 @@ export const journeySettingsSchema = z.object({
   module2Sessions: z.number().int().min(1).max(24),
   shortExtensionSessions: z.number().int().min(1).max(24),
   longExtensionSessions: z.number().int().min(1).max(24),
+  /** How patients reach the clinic: shown wherever a message says "contact the clinic". */
+  clinicAddress: text(500),
+  clinicEmail: z.union([z.literal(""), z.email("Enter an e-mail address like desk@clinic.example")]),
+  clinicPhone: text(40),
+  /** Name, registration and VAT numbers printed on invoices. */
+  clinicLegalDetails: text(1000),
+  bankAccountHolder: text(200),
+  bankIban: z.string().trim().transform((v) => v.replace(/\s+/g, "").toUpperCase()).pipe(z.string().regex(/^([A-Z]{2}[0-9]{2}[A-Z0-9]{10,30})?$/, "Enter an IBAN such as BG80BNBG96611020345678")),
+  bankBic: z.string().trim().toUpperCase().regex(/^([A-Z0-9]{8}|[A-Z0-9]{11})?$/, "Enter a BIC of 8 or 11 letters and digits"),
+  /** A consultation invoice is due this many days after it is issued (never after the consultation). */
+  paymentTermsDays: z.number().int().min(0).max(90),
+  /** The VAT line printed under the total, e.g. "VAT exempt (medical care, Art. 39 VAT Act)". */
+  vatNote: text(300),
 });
 
 export type JourneySettings = z.infer<typeof journeySettingsSchema>;
@@ -78,7 +92,32 @@ export const DEFAULT_JOURNEY_SETTINGS: JourneySettings = {
   module2Sessions: DEFAULT_PROGRAM_SETTINGS.module2Sessions,
   shortExtensionSessions: DEFAULT_PROGRAM_SETTINGS.shortExtensionSessions,
   longExtensionSessions: DEFAULT_PROGRAM_SETTINGS.longExtensionSessions,
+  clinicAddress: "",
+  clinicEmail: "",
+  clinicPhone: "",
+  clinicLegalDetails: "",
+  bankAccountHolder: "",
+  bankIban: "",
+  bankBic: "",
+  paymentTermsDays: 14,
+  vatNote: "",
 };
+
+export interface ClinicContact {
+  address: string;
+  email: string;
+  phone: string;
+}
+
+export function clinicContactOf(s: JourneySettings): ClinicContact {
+  return { address: s.clinicAddress, email: s.clinicEmail, phone: s.clinicPhone };
+}
+
+/** "the clinic (desk@clinic.example, +359 2 000 0000)": how a message tells the patient to reach the clinic. */
+export function describeClinicContact(contact: ClinicContact): string {
+  const parts = [contact.email, contact.phone, contact.address.replace(/\s*\n\s*/g, ", ")].filter(Boolean);
+  return parts.length ? `the clinic (${parts.join(" · ")})` : "the clinic";
+}
 
 export async function loadJourneySettings(db: Queryable): Promise<JourneySettings> {
   const rows = await db.selectFrom("clinicSetting").select(["key", "value"]).execute();

@@ -25,7 +25,7 @@ export interface CallRoomProps {
   extraTools?: ReactNode;
 }
 
-type Phase = { name: "prejoin" } | { name: "joining" } | { name: "waiting" } | { name: "in-call" } | { name: "left" } | { name: "ended" } | { name: "error"; message: string };
+type Phase = { name: "prejoin" } | { name: "joining" } | { name: "waiting" } | { name: "in-call" } | { name: "left" } | { name: "removed" } | { name: "ended" } | { name: "error"; message: string };
 
 interface JoinAck {
   ok: boolean;
@@ -71,7 +71,7 @@ export default function CallRoom(props: CallRoomProps) {
   const autoJoin = useMemo(() => typeof sessionStorage !== "undefined" && sessionStorage.getItem(rejoinKey(sessionId)) === "1", [sessionId]);
 
   const finish = useCallback(
-    (next: "ended" | "left" = "ended") => {
+    (next: "ended" | "left" | "removed" = "ended") => {
       inCall.current = false;
       transport.current?.close();
       transport.current = null;
@@ -80,7 +80,7 @@ export default function CallRoom(props: CallRoomProps) {
       setLocal(null);
       setNotice(null);
       sessionStorage.removeItem(rejoinKey(sessionId));
-      setPhase(next === "ended" ? { name: "ended" } : { name: "left" });
+      setPhase(next === "ended" ? { name: "ended" } : next === "left" ? { name: "left" } : { name: "removed" });
     },
     [sessionId],
   );
@@ -150,6 +150,7 @@ export default function CallRoom(props: CallRoomProps) {
     socket.current = s;
     const onAdmitted = (m: { sessionId: string }) => m.sessionId === sessionId && localRef.current && void join(localRef.current);
     const onEnded = (m: { sessionId: string }) => m.sessionId === sessionId && finish("ended");
+    const onRemoved = (m: { sessionId: string }) => m.sessionId === sessionId && finish("removed");
     const onWaiting = (w: { userId: string; name: string }) => setWaiting((list) => (list.some((x) => x.userId === w.userId) ? list : [...list, w]));
     // After a network drop or a server restart the socket reconnects: join again with the same peer id.
     let dropped = false;
@@ -166,6 +167,7 @@ export default function CallRoom(props: CallRoomProps) {
     };
     s.on("call:admitted", onAdmitted);
     s.on("call:ended", onEnded);
+    s.on("call:removed", onRemoved);
     s.on("call:waiting", onWaiting);
     s.on("connect", onConnect);
     s.on("disconnect", onDisconnect);
@@ -175,6 +177,7 @@ export default function CallRoom(props: CallRoomProps) {
     return () => {
       s.off("call:admitted", onAdmitted);
       s.off("call:ended", onEnded);
+      s.off("call:removed", onRemoved);
       s.off("call:waiting", onWaiting);
       s.off("connect", onConnect);
       s.off("disconnect", onDisconnect);
@@ -198,6 +201,7 @@ export default function CallRoom(props: CallRoomProps) {
     setWaiting((list) => list.filter((w) => w.userId !== userId));
     void act("call:admit", { userId }, "let the patient in");
   };
+  const remove = (userId: string) => void act("call:remove", { userId }, "take them out of the call");
   const setAutoAdmit = (autoAdmit: boolean) => void act("call:auto-admit", { autoAdmit }, "change automatic admission");
   const endSession = async () => {
     const ack = await act("call:end", {}, "end the session");
@@ -230,6 +234,14 @@ export default function CallRoom(props: CallRoomProps) {
           </button>{" "}
           <a href={`/${myRole === "patient" ? "patient" : "therapist"}`}>Back to my home page</a>
         </p>
+      </section>
+    );
+  }
+  if (phase.name === "removed") {
+    return (
+      <section className="card call-ended" aria-live="polite">
+        <h2>You have left the call</h2>
+        <p>{props.otherName} has taken you out of this call. To come back, reload this page and wait to be let in.</p>
       </section>
     );
   }
@@ -271,6 +283,7 @@ export default function CallRoom(props: CallRoomProps) {
       boardOpen={boardOpen}
       tools={socket.current && phase.name === "in-call" ? <CallPanels sessionId={sessionId} myRole={myRole} socket={socket.current} onBoardOpen={setBoardOpen} extra={props.extraTools} /> : null}
       onAdmit={admit}
+      onRemove={remove}
       onAutoAdmit={setAutoAdmit}
       onEnd={() => void endSession()}
       onLeave={() => void leave()}

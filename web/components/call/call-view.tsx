@@ -27,6 +27,8 @@ interface CallViewProps {
   tools: ReactNode;
   boardOpen: boolean;
   onAdmit: (userId: string) => void;
+  /** The therapist takes someone out of the call (back to the waiting room if they join again). */
+  onRemove: (userId: string) => void;
   onAutoAdmit: (on: boolean) => void;
   onEnd: () => void;
   onLeave: () => void;
@@ -201,7 +203,7 @@ export function CallView(props: CallViewProps) {
       <div className="room__top">
         <h1 className="room__title">{props.title}</h1>
         <span className="room__status" role="status" aria-live="polite" data-testid="connection-status">
-          <span className={`room__signal room__signal--${mediaTone}`} title="Video and sound between you">
+          <span className={`room__signal room__signal--${mediaTone} call__quality`} title="Video and sound between you">
             {mediaText}
           </span>
           <span className={`room__signal room__signal--${props.link === "connected" ? "good" : "bad"}`} title="The link to the clinic's server (whiteboard, homework, controls)">
@@ -262,6 +264,11 @@ export function CallView(props: CallViewProps) {
                   {!remote.microphone ? " · microphone off" : ""}
                   {!remote.camera ? " · camera off" : ""}
                 </div>
+                {myRole === "therapist" ? (
+                  <button type="button" className="button button--secondary button--small tile__remove" onClick={() => props.onRemove(remote.userId)}>
+                    Remove {props.otherName} from the call
+                  </button>
+                ) : null}
               </>
             ) : (
               <div className="tile__overlay tile__overlay--calm" role="status">

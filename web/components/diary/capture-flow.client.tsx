@@ -21,6 +21,7 @@ import {
   type ExpressionId,
   type QualityProblem,
 } from "../../../media/face/pose";
+import { MEDIAPIPE_WASM_URL } from "../../../server/http/asset-urls";
 import { ExpressionIllustration } from "./expression-illustration";
 
 /** Pause before each expression so the patient can read the instruction (and nothing is captured early). */
@@ -69,7 +70,7 @@ let landmarkerPromise: Promise<FaceLandmarker> | undefined;
 export function loadFaceLandmarker(modelUrl: string): Promise<FaceLandmarker> {
   landmarkerPromise ??= (async () => {
     const { FilesetResolver, FaceLandmarker } = await import("@mediapipe/tasks-vision");
-    const fileset = await FilesetResolver.forVisionTasks("/mediapipe/wasm");
+    const fileset = await FilesetResolver.forVisionTasks(MEDIAPIPE_WASM_URL);
     return FaceLandmarker.createFromOptions(fileset, {
       baseOptions: { modelAssetPath: modelUrl, delegate: "CPU" },
       runningMode: "VIDEO",

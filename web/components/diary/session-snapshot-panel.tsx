@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from "react";
+import { FACE_MODEL_URL } from "../../../server/http/asset-urls";
 import type { CallPanelProps } from "../call/call-panels";
 import type { CapturedExpression } from "./capture-flow.client";
 import { KeyMeasures } from "./entry-card";
@@ -25,7 +26,7 @@ export function SessionSnapshotPanel({ sessionId, myRole, socket }: CallPanelPro
   const [status, setStatus] = useState<string>("");
   const [saved, setSaved] = useState<SavedSummary | null>(null);
   const [saving, setSaving] = useState(false);
-  const [modelUrl, setModelUrl] = useState("/models/face_landmarker.task");
+  const [modelUrl, setModelUrl] = useState(FACE_MODEL_URL);
 
   useEffect(() => {
     const onRequested = (p: { sessionId: string }) => {
