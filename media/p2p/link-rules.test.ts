@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromRebuiltConnection, keepLinkOnRejoin, sdpSessionId } from "./link-rules";
+import { fromRebuiltConnection, carriesMedia, sdpSessionId } from "./link-rules";
 
 const sdp = (id: string, version = 2) => `v=0\r\no=- ${id} ${version} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`;
 
@@ -18,12 +18,12 @@ describe("peer-to-peer link rules", () => {
     expect(fromRebuiltConnection(sdp("111"), undefined)).toBe(false);
   });
 
-  it("keeps only a link that is connected and still receiving after a rejoin", () => {
-    expect(keepLinkOnRejoin({ connectionState: "connected", stalled: false, receivedAny: true })).toBe(true);
-    expect(keepLinkOnRejoin({ connectionState: "connected", stalled: true, receivedAny: true })).toBe(false);
-    expect(keepLinkOnRejoin({ connectionState: "connected", stalled: false, receivedAny: false })).toBe(false);
+  it("a link carries media only while connected and still receiving", () => {
+    expect(carriesMedia({ connectionState: "connected", stalled: false, receivedAny: true })).toBe(true);
+    expect(carriesMedia({ connectionState: "connected", stalled: true, receivedAny: true })).toBe(false);
+    expect(carriesMedia({ connectionState: "connected", stalled: false, receivedAny: false })).toBe(false);
     for (const state of ["new", "connecting", "disconnected", "failed", "closed"] as const) {
-      expect(keepLinkOnRejoin({ connectionState: state, stalled: false, receivedAny: true })).toBe(false);
+      expect(carriesMedia({ connectionState: state, stalled: false, receivedAny: true })).toBe(false);
     }
   });
 });

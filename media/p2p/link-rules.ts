@@ -23,11 +23,11 @@ export function fromRebuiltConnection(currentRemoteSdp: string | undefined | nul
 }
 
 /**
- * After our socket came back and re-joined: a link that is connected and still receiving is kept as it is
- * (media never went through the server); any other is rebuilt from scratch with a fresh offer. Waiting
- * for ICE to notice by itself costs up to 30 s (consent freshness), and an ICE restart offered while
- * the signalling was down was lost with it.
+ * A link that is connected and still receiving carries media: it is kept across a socket drop on either
+ * side (media never went through the server). After our own re-join any other link is rebuilt from
+ * scratch with a fresh offer: waiting for ICE to notice by itself costs up to 30 s (consent freshness),
+ * and an ICE restart offered while the signalling was down was lost with it.
  */
-export function keepLinkOnRejoin(link: { connectionState: RTCPeerConnectionState; stalled: boolean; receivedAny: boolean }): boolean {
+export function carriesMedia(link: { connectionState: RTCPeerConnectionState; stalled: boolean; receivedAny: boolean }): boolean {
   return link.connectionState === "connected" && link.receivedAny && !link.stalled;
 }

@@ -1,4 +1,4 @@
-import { fromRebuiltConnection, keepLinkOnRejoin, LEAVE_GRACE_MS, sdpSessionId } from "./link-rules";
+import { fromRebuiltConnection, carriesMedia, LEAVE_GRACE_MS, sdpSessionId } from "./link-rules";
 import { initialWatch, MEDIA_WATCH_INTERVAL_MS, type MediaWatch, watchMedia } from "./media-watchdog";
 import { type CallConnectionState, type CallStats, type CallTransport, type CallTransportEvents, Emitter, qualityFrom, type RemoteParticipant } from "../transport";
 
@@ -104,20 +104,29 @@ export class PeerCall implements CallTransport {
   addPeers(peers: { connectionId: string; userId: string }[]): void {
     for (const peer of peers) {
       const link = this.links.get(peer.connectionId);
-      if (link && !keepLinkOnRejoin({ connectionState: link.pc.connectionState, stalled: link.watch.stalled, receivedAny: link.watch.packets > 0 })) {
+      if (link && !carriesMedia({ connectionState: link.pc.connectionState, stalled: link.watch.stalled, receivedAny: link.watch.packets > 0 })) {
         this.dropLink(link);
       }
       this.addPeer(peer, { offer: true });
     }
   }
 
-  /** Their socket dropped: keep the link (media may well still flow) and the tile, for a while. */
+  /**
+   * Their socket dropped: keep the link (media may well still flow) and the tile, for a while; then drop
+   * it unless media still flows. The server may report an old socket's drop only after the same tab
+   * has re-joined on a new one (it notices a dead socket late), so a link carrying media is never dropped.
+   */
   private peerAway(connectionId: string): void {
     const link = this.links.get(connectionId);
     if (!link) return;
-    link.away = true;
+    const carrying = () => carriesMedia({ connectionState: link.pc.connectionState, stalled: link.watch.stalled, receivedAny: link.watch.packets > 0 });
+    link.away = !carrying();
     clearTimeout(link.graceTimer);
-    link.graceTimer = setTimeout(() => this.removePeer(connectionId), LEAVE_GRACE_MS);
+    link.graceTimer = setTimeout(() => {
+      if (!carrying()) return this.removePeer(connectionId);
+      link.away = false;
+      this.publishParticipants();
+    }, LEAVE_GRACE_MS);
     this.publishParticipants();
   }
 
