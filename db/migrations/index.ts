@@ -10,6 +10,7 @@ import * as m0008 from "./0008-accounts-two-factor-erasure";
 import * as m0009 from "./0009-diary-audit-into-audit-trail";
 import * as m0010 from "./0010-unknown-time-zones-to-utc";
 import * as m0013 from "./0013-journey-payments-addresses";
+import * as m0014 from "./0014-face-capture-frames";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0009-diary-audit-into-audit-trail": m0009,
   "0010-unknown-time-zones-to-utc": m0010,
   "0013-journey-payments-addresses": m0013,
+  "0014-face-capture-frames": m0014,
 };

@@ -210,11 +210,6 @@ export class BoardHub {
     this.sessions.delete(sessionId);
   }
 
-  setLocked(sessionId: string, locked: boolean): void {
-    const entry = this.sessions.get(sessionId);
-    if (entry) entry.locked = locked;
-  }
-
   private sweep(): void {
     const cutoff = Date.now() - BOARD_IDLE_EVICT_MS;
     for (const [sessionId, entry] of this.sessions) {

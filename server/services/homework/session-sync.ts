@@ -42,11 +42,6 @@ export async function loadSessionSyncState(services: AppServices, sessionId: str
   return { state, locked: board?.locked ?? false };
 }
 
-/** Saves accepted changes in one transaction; resolves once they are durable (then the socket acks). */
-export async function persistSyncChanges(services: AppServices, sessionId: string, changes: SyncChanges): Promise<void> {
-  await persistManySyncChanges(services, new Map([[sessionId, changes]]));
-}
-
 /**
  * Saves the changes of many sessions in one transaction with a handful of queries (one read and one
  * upsert per table), so a busy server writes in batches instead of one transaction per message.

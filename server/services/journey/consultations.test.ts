@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../../tests/setup/databases";
-import { parseCalendarEvents } from "../../calendar/ics";
+import { parseCalendarEvents } from "../../../tests/setup/calendar-events";
 import {
   bookConsultation,
   cancelConsultation,

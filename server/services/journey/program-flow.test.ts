@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../../tests/setup/databases";
 import { calendarDaysBetween } from "../../domain/journey/zoned-time";
-import { parseCalendarEvents } from "../../calendar/ics";
+import { parseCalendarEvents } from "../../../tests/setup/calendar-events";
 import {
   acceptProposal,
   bookConsultation,
