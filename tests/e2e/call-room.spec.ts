@@ -40,7 +40,8 @@ async function seeEachOther(): Promise<boolean> {
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(240_000);
   dataDir = mkdtempSync(path.join(tmpdir(), "call-room-"));
-  server = await startAppServer({ port: PORT, dataDir });
+  // A first start migrates and seeds a fresh database: slow on a busy machine.
+  server = await startAppServer({ port: PORT, dataDir, timeoutMs: 180_000 });
   for (let i = 0; i < 2; i++) contexts.push(await browser.newContext({ baseURL: server.base, viewport: DESKTOP }));
   therapist = await contexts[0]!.newPage();
   patient = await contexts[1]!.newPage();
