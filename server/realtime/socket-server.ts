@@ -43,10 +43,13 @@ function headersOf(raw: Record<string, string | string[] | undefined>): Headers 
  * socket.io on the app's HTTP server, authenticated with the page session cookie. With PostgreSQL, the
  * postgres adapter lets several app instances share rooms (it needs `pg`; postgres.js lacks LISTEN on a pool).
  */
-export function attachRealtime(httpServer: HttpServer, services: AppServices, options: { postgresUrl?: string } = {}): Realtime {
+export function attachRealtime(httpServer: HttpServer, services: AppServices, options: { postgresUrl?: string; websocketOnly?: boolean } = {}): Realtime {
   let pool: pg.Pool | undefined;
   const io = new Server(httpServer, {
     serveClient: false,
+    // Several processes behind one port: a long-polling client's requests could reach a process that
+    // never saw its handshake, so only WebSocket (one connection, one process; the client tries it first).
+    ...(options.websocketOnly ? { transports: ["websocket" as const] } : {}),
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
     pingInterval: SOCKET_PING_INTERVAL_MS,
     pingTimeout: SOCKET_PING_TIMEOUT_MS,
