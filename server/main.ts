@@ -7,6 +7,7 @@ import { checkDatabase, openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { seedDemoIfEmpty } from "./services/demo-clinic";
 import { createApp } from "./app";
+import { allJobHandlers } from "./job-handlers";
 import { PGLITE_ONE_PROCESS, superviseWorkers } from "./cluster";
 import { startJobWorker } from "./jobs";
 import { purgeExpiredRetention } from "./services/erasure";
@@ -82,7 +83,7 @@ export async function startServer(env: Env, options: { dev: boolean; worker?: bo
   const watchdog = startStallWatchdog(logger);
   notifier.target = realtime.notifier;
   // Jobs live in the database: anything that fell due while the app was down runs now.
-  const worker = startJobWorker(services);
+  const worker = startJobWorker(services, allJobHandlers());
   // Invoices kept after an erasure go when their retention ends (checked at start and daily).
   const purge = () => void purgeExpiredRetention(services).catch(() => logger.warn({ event: "retention.purge_failed" }, "retention purge failed"));
   purge();

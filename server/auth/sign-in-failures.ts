@@ -55,4 +55,3 @@ export function createSignInFailures(deps: { db: Kysely<Database>; secret: strin
   };
 }
 
-export type SignInFailures = ReturnType<typeof createSignInFailures>;

@@ -3,13 +3,14 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import pg from "pg";
 import { Server } from "socket.io";
 import { decideAccess } from "../access/access";
+import { statusOf } from "../domain/domain-error";
 import { bareSecurityHeaders } from "../security-headers";
 import { getAuthSession, isSessionActive } from "../auth/auth";
 import { cookieHeaderForAuth } from "../auth/host-cookies";
 import { clientAddress, proxyConfig } from "../security/client-address";
 import { beginWork } from "../security/stall-watchdog";
 import { audit } from "../services/audit";
-import type { AppServices, Notifier } from "../services/context";
+import { actorOf, type AppServices, type Notifier } from "../services/context";
 import { rooms, SOCKET_EVENT_BURST, SOCKET_EVENTS_PER_SECOND, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
 import { leaveAllCalls } from "./call-events";
 import { type Ack, socketEvents, type SocketUser } from "./events";
@@ -103,7 +104,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     if (session.user.twoFactorSetupRequired) return next(new Error("TWO_FACTOR_SETUP_REQUIRED"));
     const { env } = services;
     const ip = clientAddress(proxyConfig(env), env.TRUSTED_PROXY_HEADER ? socket.request.headers[env.TRUSTED_PROXY_HEADER.toLowerCase()] : undefined, socket.request.socket.remoteAddress);
-    socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, name: session.user.name, ip } satisfies SocketUser;
+    socket.data.user = { ...actorOf({ session, clientIp: ip }), name: session.user.name } satisfies SocketUser;
     next();
   });
 
@@ -137,21 +138,22 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (a: Ack) => void) : undefined;
       const reply = (a: Ack) => ack?.(a);
+      const refuse = (code: string, message: string) => reply({ ok: false, error: code, status: statusOf(code), message });
       // A token bucket per connection: drawing sends many small updates, a flood is refused.
       const now = Date.now();
       bucket.tokens = Math.min(SOCKET_EVENT_BURST, bucket.tokens + ((now - bucket.at) / 1000) * SOCKET_EVENTS_PER_SECOND);
       bucket.at = now;
-      if (bucket.tokens < 1) return reply({ ok: false, error: "RATE_LIMITED", message: "Too many messages; slow down." });
+      if (bucket.tokens < 1) return refuse("RATE_LIMITED", "Too many messages; slow down.");
       bucket.tokens -= 1;
       const def = socketEvents[event];
-      if (!def) return reply({ ok: false, error: "UNKNOWN_EVENT", message: `Unknown event ${event}` });
+      if (!def) return refuse("UNKNOWN_EVENT", `Unknown event ${event}`);
       if (decideAccess(def.access, user.role) !== "allow") {
         await audit(services, { actor: user, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event });
-        return reply({ ok: false, error: "FORBIDDEN", message: "Not allowed" });
+        return refuse("FORBIDDEN", "Not allowed");
       }
-      if (!(await stillSignedIn())) return reply({ ok: false, error: "UNAUTHENTICATED", message: "Your session has ended. Please log in again." });
+      if (!(await stillSignedIn())) return refuse("UNAUTHENTICATED", "Your session has ended. Please log in again.");
       const parsed = def.schema.safeParse(args[0]);
-      if (!parsed.success) return reply({ ok: false, error: "INVALID_PAYLOAD", message: parsed.error.issues[0]?.message ?? "Invalid payload" });
+      if (!parsed.success) return refuse("INVALID_PAYLOAD", parsed.error.issues[0]?.message ?? "Invalid payload");
       const done = beginWork(`socket ${event}`);
       try {
         reply({ ok: true, data: await def.handle(ctx, parsed.data) });
@@ -161,7 +163,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
           await audit(services, { actor: user, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event }).catch(() => {});
         }
         if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event, name: (error as Error).name }, "socket handler failed");
-        reply({ ok: false, error: code, message: code === "INTERNAL" ? "Something went wrong" : (error as Error).message });
+        refuse(code, code === "INTERNAL" ? "Something went wrong" : (error as Error).message);
       } finally {
         done();
       }
@@ -180,7 +182,9 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     io,
     notifier,
     async close() {
-      io.disconnectSockets(true);
+      // io.close() drops every connection as a transport close, which clients answer by reconnecting
+      // (to this instance once restarted, or to another). disconnectSockets(true) would tell them the
+      // server sent them away on purpose, and socket.io clients never reconnect after that.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([...pendingLeaves]);
       // The adapter never releases a LISTEN client whose connection dropped (after a database outage),

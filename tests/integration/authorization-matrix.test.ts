@@ -16,7 +16,7 @@ import { sql } from "kysely";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRouteTable } from "../../server/api";
-import { allJobHandlers } from "../../server/jobs/registry";
+import { allJobHandlers } from "../../server/job-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
 import { socketEvents } from "../../server/realtime/events";
 import { requestDataExport } from "../../server/services/data-rights";
@@ -151,6 +151,12 @@ const PAGES: Record<string, PageSpec> = {
       { intent: "delete-practice", practiceId: v.practiceIds[0]! },
       { minutes: "10", sessionId: v.sessionIds[0]! },
     ],
+    shows: (viewer, v) => viewer === v.patient,
+  },
+  "routes/patient.practice": {
+    path: () => "/patient/practice",
+    access: "none",
+    posts: (v): Form[] => [{ minutes: "10", sessionId: v.sessionIds[0]! }],
     shows: (viewer, v) => viewer === v.patient,
   },
   "routes/patient.intake": { path: () => "/patient/intake", access: "none", posts: (v) => [{ patientId: v.patientId, freeText: "someone else's" }], shows: (viewer, v) => viewer === v.patient },

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { framedFixtureCapture, rotateCapture3d, fixtureCapture } from "../../server/domain/symmetry/test-support";
 import { SYMMETRY_ALGORITHM_VERSION } from "../../server/domain/symmetry";
-import { diaryJobHandlers } from "../../server/jobs/diary-handlers";
+import { diaryJobHandlers } from "../../server/services/diary/job-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
 import { DEMO_USERS, seedDemo } from "../../server/services/demo-clinic";
 import { recomputeStaleSnapshots } from "../../server/services/diary";

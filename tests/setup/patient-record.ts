@@ -11,7 +11,7 @@ import type { Actor, AppServices } from "../../server/services/context";
 import { createDiaryEntry, grantFaceConsent, replyToDiaryEntry } from "../../server/services/diary";
 import { attachSnapshotPhoto, submitSnapshot } from "../../server/services/diary/snapshots";
 import { logPractice } from "../../server/services/homework/homework";
-import { persistManySyncChanges } from "../../server/services/homework/session-sync";
+import { persistManySyncChanges } from "../../server/services/board/session-sync";
 import { acceptProposal, proposeSessionPlan, recordConsultationOutcome, recordProgramDecision, sendProposal } from "../../server/services/journey";
 import { saveIntake } from "../../server/services/journey/intake";
 import { planConclusionSession, recordSessionCompleted } from "../../server/services/journey/progress";

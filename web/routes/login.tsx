@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data as withStatus, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { guestAccess, safeRedirectPath } from "../../server/access/access";
+import { statusOf } from "../../server/domain/domain-error";
 import { signIn } from "../../server/services/accounts";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../server/services/demo-clinic";
 import { Field, FormError } from "../components/field";
@@ -19,7 +20,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
   const result = await signIn(context.services, fields, context.clientIp);
-  if (!result.ok) return withStatus({ fieldErrors: result.fieldErrors, formError: result.formError, email: fields.email ?? "" }, { status: result.status });
+  if (!result.ok) return withStatus({ fieldErrors: result.fieldErrors, formError: result.formError, email: fields.email ?? "" }, { status: statusOf(result.code) });
   const redirectTo = new URL(request.url).searchParams.get("redirectTo");
   if (result.value.secondStep) {
     return redirect(`/login/code${redirectTo ? `?redirectTo=${encodeURIComponent(safeRedirectPath(redirectTo))}` : ""}`, { headers: result.headers });

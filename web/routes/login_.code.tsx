@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data as withStatus, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { guestAccess, safeRedirectPath } from "../../server/access/access";
+import { statusOf } from "../../server/domain/domain-error";
 import { demoStaffCode } from "../../server/services/demo-clinic";
 import { completeTwoFactorSignIn } from "../../server/services/two-factor";
 import { Field, FormError } from "../components/field";
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
   const result = await completeTwoFactorSignIn(context.services, request.headers, fields, context.clientIp);
-  if (!result.ok) return withStatus({ fieldErrors: result.fieldErrors, formError: result.formError, expired: result.status === 401 }, { status: result.status });
+  if (!result.ok) return withStatus({ fieldErrors: result.fieldErrors, formError: result.formError, expired: result.code === "UNAUTHENTICATED" }, { status: statusOf(result.code) });
   const to = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), `/${result.value.role}`);
   return redirect(to, { headers: result.headers });
 }

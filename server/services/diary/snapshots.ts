@@ -24,12 +24,13 @@ import { isExpressionId } from "../../domain/symmetry";
 import { buildTrend, keyMeasures, type TrendSeries } from "../../domain/diary/trend";
 import { DomainError } from "../../domain/domain-error";
 import { jsonb, type Queryable } from "../../jobs/queue";
-import { getCallContext } from "../calls";
+import { getCallContext } from "../sessions/access";
 import type { Actor, AppServices } from "../context";
 import type { FormResult } from "../accounts";
 import { assertDiaryReader, assertPatientSelf, audit, logEvent } from "./access";
 import { requireConsent } from "./consent";
-import { createSnapshotEntry, isUuid } from "./entries";
+import { isUuid } from "../../domain/ids";
+import { createSnapshotEntry } from "./entries";
 import { PHOTO_MAX_BYTES, readPhotoFile, sniffPhoto, writePhotoFile, deletePhotoFiles } from "./photo-store";
 
 /** Most blendshapes one capture may carry (MediaPipe has 52). */
@@ -48,7 +49,7 @@ export interface SnapshotSaved {
 
 function refused(code: string, fieldErrors: Record<string, string>): FormResult<never> & { code: string } {
   const reasons = Object.entries(fieldErrors).slice(0, 3).map(([k, v]) => `${k} ${v}`).join("; ");
-  return { ok: false, status: 422, code, fieldErrors, formError: "The face measurements could not be saved: " + reasons };
+  return { ok: false, code, fieldErrors, formError: "The face measurements could not be saved: " + reasons };
 }
 
 function expressionNoun(id: ExpressionId): string {
@@ -100,7 +101,7 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
   assertPatientSelf(actor);
   const patientId = actor.userId;
   await requireConsent(services.db, patientId, "landmarks");
-  if (!isRecord(input)) return { ok: false, status: 422, code: "INVALID_SNAPSHOT", fieldErrors: { form: "must be a JSON object" } };
+  if (!isRecord(input)) return { ok: false, code: "INVALID_SNAPSHOT", fieldErrors: { form: "must be a JSON object" } };
   const fieldErrors: Record<string, string> = {};
   const captures = Array.isArray(input.captures) ? (input.captures as unknown[]) : [];
   if (captures.length === 0) fieldErrors.captures = "must be a non-empty array of expression captures";
@@ -168,7 +169,7 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
     if (!entry) throw new DomainError("NOT_FOUND", "There is no such diary entry.");
     if (entry.patientId !== patientId) throw new DomainError("FORBIDDEN", "This diary entry belongs to someone else.");
     const taken = await services.db.selectFrom("faceSnapshot").select("id").where("entryId", "=", entryId).executeTakeFirst();
-    if (taken) return { ok: false, status: 409, code: "CONFLICT", fieldErrors: { entryId: "This entry already has a face snapshot" } };
+    if (taken) return { ok: false, code: "CONFLICT", fieldErrors: { entryId: "This entry already has a face snapshot" } };
   }
   const snapshot = { captures: framed.map((f) => f.capture) };
   const spreads = Object.fromEntries(framed.map((f) => [f.capture.expression, f.spread]));
@@ -230,14 +231,14 @@ export async function attachSnapshotPhoto(
   if (!snap) throw new DomainError("NOT_FOUND", "There is no such snapshot.");
   if (snap.patientId !== actor.userId) throw new DomainError("FORBIDDEN", "This snapshot belongs to someone else.");
   await requireConsent(services.db, actor.userId, "photos");
-  if (!isExpressionId(input.expression)) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { expression: "is not one of the captured expressions" } };
+  if (!isExpressionId(input.expression)) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { expression: "is not one of the captured expressions" } };
   const limit = Math.min(PHOTO_MAX_BYTES, services.env.UPLOAD_LIMIT_BYTES);
-  if (input.bytes.length === 0) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { photo: "The picture is empty" } };
-  if (input.bytes.length > limit) return { ok: false, status: 413, code: "PHOTO_TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
+  if (input.bytes.length === 0) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "The picture is empty" } };
+  if (input.bytes.length > limit) return { ok: false, code: "PHOTO_TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
   const type = sniffPhoto(input.bytes);
-  if (!type) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { photo: "This is not a JPEG, PNG or WebP picture" } };
+  if (!type) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "This is not a JPEG, PNG or WebP picture" } };
   const capture = await services.db.selectFrom("faceCapture").select(["id", "photoPath"]).where("snapshotId", "=", snap.id).where("expression", "=", input.expression).executeTakeFirst();
-  if (!capture) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { expression: "This expression was not captured in this snapshot" } };
+  if (!capture) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { expression: "This expression was not captured in this snapshot" } };
   const relative = await writePhotoFile(services, actor.userId, capture.id, type.ext, input.bytes);
   await services.db.updateTable("faceCapture").set({ photoPath: relative, photoMime: type.mime }).where("id", "=", capture.id).execute();
   if (capture.photoPath && capture.photoPath !== relative) await deletePhotoFiles(services, [capture.photoPath]);
