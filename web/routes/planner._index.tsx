@@ -47,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ? calendar.value.sessions.map((s) => ({ id: s.sessionId, kind: s.kind, sequence: s.sequence, status: s.status, therapistName: s.therapistName, patientName: s.patientName, date: s.startsAt.date, startsAt: s.startsAt.utc, endsAt: s.endsAt.utc }))
       : [],
     unpaid: unpaid.map((i) => ({ id: i.id, patientName: i.patientName, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Block ${i.block}`, amount: i.amount, amountCents: i.amountCents, balanceCents: i.balanceCents, balance: i.balance, partlyPaid: i.paidCents > 0, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
-    packages: packages.map((p) => ({ programId: p.programId, patientName: p.patientName, country: p.country, enrolledAt: p.enrolledAt.toISOString() })),
+    packages: packages.map((p) => ({ programId: p.programId, patientName: p.patientName, country: p.country, enrolledAt: p.enrolledAt.toISOString(), addressLines: p.addressLines })),
     attendance: attendance.map((a) => ({ id: a.id, kind: a.kind, startsAt: a.startsAt.toISOString(), therapistName: a.therapistName, patientName: a.patientName, actualMinutes: a.actualMinutes, ended: Boolean(a.endedAt) })),
   };
 }
@@ -239,6 +239,16 @@ export default function PlannerHome() {
                 {p.patientName}
                 {p.country ? ` · ${p.country}` : ""} · enrolled {formatDateTime(p.enrolledAt, user.timeZone)}
               </summary>
+              {p.addressLines ? (
+                <p>
+                  <span className="clinic-contact__address" data-testid="shipping-address">
+                    {p.addressLines.join("\n")}
+                  </span>{" "}
+                  · <Link to={`/planner/label/${p.programId}`}>Print the label</Link>
+                </p>
+              ) : (
+                <p className="muted">No postal address yet: the patient is asked for it on their page.</p>
+              )}
               <Form method="post" noValidate className="record__form">
                 <input type="hidden" name="intent" value="ship" />
                 <input type="hidden" name="programId" value={p.programId} />
