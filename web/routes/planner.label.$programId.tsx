@@ -1,12 +1,11 @@
 /** A printable shipping label for one welcome package (print from the browser; A6 or a label sheet). */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { rolesAccess, } from "../../server/access/access";
-import { SCHEDULING_ROLES } from "../../server/services/journey/common";
+import { rolesAccess } from "../../server/access/access";
 import { shippingLabel } from "../../server/services/journey/postal-address";
 import { actorOf, answering } from "../components/journey.server";
 
-export const handle = { access: rolesAccess(...SCHEDULING_ROLES) };
+export const handle = { access: rolesAccess("planner", "admin") };
 export const meta: MetaFunction = () => [{ title: "Shipping label · Facial palsy rehabilitation" }];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
