@@ -5,7 +5,7 @@ import { rolesAccess } from "../../server/access/access";
 import { shippingLabel } from "../../server/services/journey/postal-address";
 import { actorOf, answering } from "../components/journey.server";
 
-export const handle = { access: rolesAccess("planner", "admin") };
+export const handle = { access: rolesAccess("planner") };
 export const meta: MetaFunction = () => [{ title: "Shipping label · Facial palsy rehabilitation" }];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
