@@ -11,6 +11,8 @@ declare module "@remix-run/node" {
 }
 
 const root = new URL(".", import.meta.url).pathname;
+/** Server code the pages call: loaded from source at run time, never copied into the web bundle. */
+const SERVER_SOURCE = ["server", "db", "media"].map((dir) => path.join(root, dir) + path.sep);
 
 /**
  * After the client build: the MediaPipe wasm joins the build under its versioned address, and every
@@ -39,10 +41,22 @@ function precompressAssets(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   resolve: { alias: { "~": new URL("./web", import.meta.url).pathname } },
   publicDir: "web/public",
-  build: { chunkSizeWarningLimit: 1500 },
+  build: {
+    chunkSizeWarningLimit: 1500,
+    // One copy of the server at run time: the pages' server build imports the services, the database
+    // layer and the media code from their source files (the same modules Hono, /api, socket.io and the jobs
+    // use) instead of bundling a second, possibly older, copy. The server runs with tsx, which loads them.
+    rollupOptions: isSsrBuild
+      ? {
+          external: (id: string) => SERVER_SOURCE.some((dir) => id.startsWith(dir)),
+          makeAbsoluteExternalsRelative: false,
+          output: { paths: (id: string) => (SERVER_SOURCE.some((dir) => id.startsWith(dir)) ? path.relative(path.join(root, "build/server"), id) : id) },
+        }
+      : undefined,
+  },
   plugins: [
     remix({
       appDirectory: "web",
@@ -58,4 +72,4 @@ export default defineConfig({
     }),
     precompressAssets(),
   ],
-});
+}));

@@ -1,7 +1,9 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 import type { Timestamp } from "./schema";
 
-export type CallRole = "therapist" | "patient" | "guest_staff";
+import type { CallRole } from "../server/domain/roles";
+
+export type { CallRole };
 
 export interface SessionCallTable {
   sessionId: string;
@@ -24,9 +26,12 @@ export interface CallAttendanceTable {
   sessionId: string;
   userId: string;
   transport: "p2p" | "livekit";
-  connectionId: string;
+  /** First join of this participant in this session. */
   joinedAt: Timestamp;
+  /** Last leave; null while any of their connections is open. */
   leftAt: Timestamp | null;
+  /** Every connected interval, as JSON: [{ connectionId, joinedAt, leftAt }] (see server/domain/attendance.ts). */
+  intervals: ColumnType<unknown, string, string>;
 }
 
 export interface LivekitWebhookEventTable {

@@ -75,6 +75,14 @@ export interface FaceCaptureTable {
   capturedAt: Timestamp;
   photoPath: string | null;
   photoMime: string | null;
+  /** The frames (≥ 10) the landmarks above are the median of; null for captures stored before frames were kept. */
+  frames: Json<StoredFrame[]> | null;
+}
+
+export interface StoredFrame {
+  landmarks: [number, number, number][];
+  transformationMatrix: number[];
+  blendshapes: { categoryName: string; score: number }[];
 }
 
 /** Tables of the diary area (see db/migrations/0005-diary.ts). */

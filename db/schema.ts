@@ -8,8 +8,10 @@ import type { TrustTables } from "./schema-trust";
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export const ROLES = ["patient", "therapist", "planner", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import type { PerSessionBilledKind, SessionKind } from "../server/domain/session-kinds";
+
+export { ROLES, type Role } from "../server/domain/roles";
+import type { Role } from "../server/domain/roles";
 
 // better-auth's core tables. Their field names are better-auth's (camelCase here, snake_case in SQL
 // through Kysely's CamelCasePlugin, which better-auth's Kysely adapter supports).
@@ -169,7 +171,7 @@ export interface ProgramTable {
   updatedAt: Timestamp;
 }
 
-export type ClinicalSessionKind = "consultation" | "program" | "conclusion" | "supporting";
+export type ClinicalSessionKind = SessionKind;
 export type ClinicalSessionStatus = "scheduled" | "cancelled" | "completed";
 
 export interface ClinicalSessionTable {
@@ -181,6 +183,8 @@ export interface ClinicalSessionTable {
   sequence: number | null;
   startsAt: Timestamp;
   endsAt: Timestamp;
+  /** When the therapist ended it (null: not ended); from then on its slot is free. */
+  endedAt: Timestamp | null;
   status: Generated<ClinicalSessionStatus>;
   icsSequence: Generated<number>;
   cancelledAt: Timestamp | null;
@@ -222,12 +226,14 @@ export interface SessionPlanItemTable {
   deviationReason: string | null;
 }
 
+/** A kind billed per session invoices under its own name; program sessions are paid per block. */
+export type InvoiceKind = PerSessionBilledKind | "block";
 export type InvoiceStatus = "unpaid" | "paid" | "void";
 
 export interface InvoiceTable {
   id: Generated<string>;
   patientId: string;
-  kind: "consultation" | "block" | "supporting";
+  kind: InvoiceKind;
   sessionId: string | null;
   programId: string | null;
   block: number | null;

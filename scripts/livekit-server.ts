@@ -1,6 +1,6 @@
 // The pinned livekit-server: where its binary lives and how it is built. `npm run livekit:install`
 // runs this file; the test helpers and `npm run dev:livekit` import it. Why this version, and why
-// `go install` rather than a build of a newer tag: docs/decisions/livekit-server-version.md.
+// `go install` rather than a build of a newer tag: docs/decisions/0007-livekit-server-version.md.
 
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";

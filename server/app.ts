@@ -49,6 +49,9 @@ export interface AppOptions {
 }
 
 const UPLOAD_PATH = /^\/api\/(techniques|sessions)\/[^/]+\/illustrations$/;
+// Face snapshots carry 10–30 frames of 478 landmarks per expression (about 1 MB for nine expressions of ten).
+const SNAPSHOT_PATH = "/api/diary/snapshots";
+const SNAPSHOT_LIMIT_BYTES = 4_000_000;
 
 export function createApp({ services, getBuild, mode }: AppOptions) {
   const { env, logger } = services;
@@ -126,7 +129,8 @@ export function createApp({ services, getBuild, mode }: AppOptions) {
   // checks the file itself (size and type by its bytes).
   const uploadLimit = bodyLimit({ maxSize: env.UPLOAD_LIMIT_BYTES + 64 * 1024, onError: (c) => c.json({ error: "FILE_TOO_LARGE", message: `The image is too large: at most ${Math.round(env.UPLOAD_LIMIT_BYTES / 1_000_000)} MB.`, field: "file" }, 413) });
   const requestLimit = bodyLimit({ maxSize: env.BODY_LIMIT_BYTES, onError: (c) => c.json({ error: "PAYLOAD_TOO_LARGE", message: "The request is too large" }, 413) });
-  app.use((c, next) => (c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) ? uploadLimit : requestLimit)(c, next));
+  const snapshotLimit = bodyLimit({ maxSize: SNAPSHOT_LIMIT_BYTES, onError: (c) => c.json({ error: "PAYLOAD_TOO_LARGE", message: "The face snapshot is too large" }, 413) });
+  app.use((c, next) => (c.req.method !== "POST" ? requestLimit : UPLOAD_PATH.test(c.req.path) ? uploadLimit : c.req.path === SNAPSHOT_PATH ? snapshotLimit : requestLimit)(c, next));
   // Cross-site form posts are refused; JSON requests cannot be sent cross-site without CORS, which we never grant.
   app.use(csrf({ origin: env.PUBLIC_URL }));
 

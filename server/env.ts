@@ -38,6 +38,8 @@ const schema = z
     APP_ENV: z.enum(["development", "production", "test"]).default("development"),
     HOST: z.string().default("0.0.0.0"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** App processes behind the one port (node:cluster); above 1 needs PostgreSQL. */
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     PUBLIC_URL: httpUrl.optional(),
     DATA_DIR: z.string().default("./data"),
     DATABASE_URL: postgresUrl.optional().or(z.literal("").transform(() => undefined)),

@@ -9,7 +9,10 @@ import * as m0007 from "./0007-journey-supporting";
 import * as m0008 from "./0008-accounts-two-factor-erasure";
 import * as m0009 from "./0009-diary-audit-into-audit-trail";
 import * as m0010 from "./0010-unknown-time-zones-to-utc";
+import * as m0011 from "./0011-session-held-until";
+import * as m0012 from "./0012-attendance-intervals";
 import * as m0013 from "./0013-journey-payments-addresses";
+import * as m0014 from "./0014-face-capture-frames";
 
 /**
  * The static index of migrations, in order. A static index (rather than reading the folder) works the
@@ -26,5 +29,8 @@ export const migrations: Record<string, Migration> = {
   "0008-accounts-two-factor-erasure": m0008,
   "0009-diary-audit-into-audit-trail": m0009,
   "0010-unknown-time-zones-to-utc": m0010,
+  "0011-session-held-until": m0011,
+  "0012-attendance-intervals": m0012,
   "0013-journey-payments-addresses": m0013,
+  "0014-face-capture-frames": m0014,
 };

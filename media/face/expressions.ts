@@ -1,27 +1,21 @@
 /**
  * The diary's expression set (MEEI / Emotrics_Plus 7-photo set + Sunnybrook's snarl) with one-line
  * instructions, and blendshape checks that the patient actually did the requested expression.
- * Ids mirror server/domain/symmetry/expressions.ts (a test keeps them in sync).
+ * Ids are server/domain/symmetry/expressions.ts's; a test checks every id has its instructions here.
  *
  * Blendshapes CONFIRM the expression and pick the peak frame; they are not used for asymmetry (they read
  * almost equal on a synthetic hemi-palsy). Per-side blendshapes are combined with max(left, right) so that a
  * paralysed side cannot block confirmation.
  */
+import type { ExpressionId } from "../../server/domain/symmetry/expressions";
+
 export interface Blendshape {
   readonly categoryName: string;
   readonly score: number;
 }
 
-export type ExpressionId =
-  | "rest"
-  | "brow_raise"
-  | "gentle_eye_closure"
-  | "tight_eye_closure"
-  | "closed_smile"
-  | "big_smile"
-  | "eee"
-  | "pucker"
-  | "nose_wrinkle";
+/** The expression ids are the server's (the stored snapshot's vocabulary); this file adds how to hold each one. */
+export type { ExpressionId };
 
 /** max(score of names) must be ≥ atLeast, or (for "below") < below. */
 export interface BlendshapeRule {

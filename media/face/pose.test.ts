@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MIN_CAPTURE_IRIS_PX, POSE_LIMITS_DEG } from "../../server/domain/symmetry/constants";
 import { EXPRESSION_IDS } from "../../server/domain/symmetry/expressions";
 import { poseFromTransformationMatrix } from "../../server/domain/symmetry/head-frame";
-import { fixtureCapture, fixtures } from "../../server/domain/symmetry/test-support";
+import { fixtureCapture, fixtures, rotateCapture3d } from "../../server/domain/symmetry/test-support";
 import {
   EXPRESSIONS,
   MIN_IRIS_PX,
@@ -169,5 +169,17 @@ describe("expressions", () => {
     expect(peak).toEqual({ peakIndex: 2, peakScore: 0.9, confirmed: true, topIndices: [2, 3, 1] });
     expect(expressionPeak("big_smile", [undefined, []])).toBeNull();
     expect(expressionPeak("rest", frames)?.peakIndex).toBe(0); // most neutral frame
+  });
+});
+
+describe("quality gate from the landmarks themselves", () => {
+  it("refuses a head turned 15° even when the matrix says frontal, and passes the frontal fixture", () => {
+    const c = fixtureCapture("london-004_rest.jpg");
+    const input = { faces: 1, matrix: c.transformationMatrix, width: c.imageWidth, height: c.imageHeight, irisPx: 30, brightness: 120 };
+    expect(qualityGate({ ...input, landmarks: c.landmarks })).toEqual([]);
+    const turned = rotateCapture3d(c, 15, 0);
+    expect(qualityGate({ ...input, landmarks: turned.landmarks }).map((p) => p.code)).toEqual(["turn_right"]);
+    const nodded = rotateCapture3d(c, 0, 20);
+    expect(qualityGate({ ...input, landmarks: nodded.landmarks }).map((p) => p.code)).toEqual(["raise_chin"]);
   });
 });

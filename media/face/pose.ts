@@ -11,6 +11,8 @@
  * = m[4c + r]); it maps the canonical face (x towards the patient's left, y up, z out of the face) into camera
  * space (y up). Its roll has the opposite sign to an image-plane roll measured with image y pointing down.
  */
+import { poseFromLandmarks } from "../../server/domain/symmetry/landmark-pose";
+
 export * from "./expressions";
 export * from "./mirror";
 
@@ -83,6 +85,10 @@ export interface QualityInput {
   readonly faces: number;
   /** facialTransformationMatrixes[0].data of the (single) face. */
   readonly matrix?: ArrayLike<number> | null;
+  /** The face's normalised landmarks and the frame size: the pose is checked from them too (as the server does). */
+  readonly landmarks?: readonly { x: number; y: number; z: number }[] | null;
+  readonly width?: number;
+  readonly height?: number;
   /** Iris diameter in px (see irisDiameterPx). */
   readonly irisPx?: number | null;
   /** Mean luma 0–255 (see meanLuma). */
@@ -97,8 +103,20 @@ export function qualityGate(input: QualityInput): QualityProblem[] {
   const problems: QualityProblem[] = [];
   if (input.faces === 0) return [{ code: "no_face", message: "We can't see your face. Look straight at the camera." }];
   if (input.faces > 1) return [{ code: "several_faces", message: "Only one face should be in view. Please make sure you are alone in the picture." }];
-  if (input.matrix && input.matrix.length === 16) {
-    const { yaw, pitch, roll } = poseFromMatrix(input.matrix);
+  const poses: Pose[] = [];
+  if (input.matrix && input.matrix.length === 16) poses.push(poseFromMatrix(input.matrix));
+  if (input.landmarks && input.landmarks.length >= 478 && input.width && input.height) {
+    const w = input.width;
+    const h = input.height;
+    const p = poseFromLandmarks(input.landmarks.map((l) => ({ x: l.x * w, y: l.y * h, z: l.z * w })));
+    poses.push({ yaw: p.yawDeg, pitch: p.pitchDeg, roll: p.rollDeg });
+  }
+  if (poses.length) {
+    // The larger reading of the two (matrix, landmarks) decides, so a frame passes here only if it passes on the server.
+    const worst = (k: keyof Pose) => poses.reduce((a, p) => (Math.abs(p[k]) > Math.abs(a) ? p[k] : a), 0);
+    const yaw = worst("yaw");
+    const pitch = worst("pitch");
+    const roll = worst("roll");
     if (yaw > POSE_LIMITS.yaw) problems.push({ code: "turn_right", message: "Turn your head a little to your right." });
     else if (yaw < -POSE_LIMITS.yaw) problems.push({ code: "turn_left", message: "Turn your head a little to your left." });
     if (pitch > POSE_LIMITS.pitch) problems.push({ code: "raise_chin", message: "Lift your chin a little." });

@@ -26,7 +26,14 @@ const QUALITY: Record<string, ConnectionQuality> = {
  */
 export class LiveKitTransport implements CallTransport {
   readonly kind = "livekit" as const;
-  private room = new Room({ adaptiveStream: true, dynacast: true, videoCaptureDefaults: { resolution: VideoPresets.h720.resolution } });
+  // Simulcast: the camera goes up in three layers and the SFU forwards the one each receiver can
+  // take (adaptiveStream: sized to the <video>; dynacast: unused layers are paused at the sender).
+  private room = new Room({
+    adaptiveStream: true,
+    dynacast: true,
+    videoCaptureDefaults: { resolution: VideoPresets.h720.resolution },
+    publishDefaults: { simulcast: true, videoSimulcastLayers: [VideoPresets.h180, VideoPresets.h360] },
+  });
   private events = new Emitter<CallTransportEvents>();
   private streams = new Map<string, MediaStream>();
 

@@ -10,13 +10,6 @@ export function routeAccess(module: RouteModule): Access | undefined {
   return (module.handle as { access?: Access } | undefined)?.access;
 }
 
-/** Route ids whose module declares no access rule: the route-permission test requires none. */
-export function routesWithoutAccess(build: ServerBuild): string[] {
-  return Object.values(build.routes)
-    .filter((route) => !routeAccess(route.module))
-    .map((route) => route.id);
-}
-
 async function check(access: Access | undefined, args: LoaderArgs, routeId: string): Promise<void> {
   const session = args.context.session;
   const decision = decideAccess(access, session?.user.role ?? null, session?.user.twoFactorSetupRequired);

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { rolesAccess } from "../access/access";
 import type { HonoEnv } from "../app";
+import { type Failure, statusOf } from "../domain/domain-error";
 import type { AppServices } from "../services/context";
 import {
   attachSnapshotPhoto,
@@ -18,8 +19,8 @@ import type { ApiRoute } from "./route-table";
 const patient = rolesAccess("patient");
 const readers = rolesAccess("patient", "therapist");
 
-function failed(c: Context<HonoEnv>, result: { status: number; fieldErrors: Record<string, string>; formError?: string; code?: string }) {
-  return c.json({ error: result.code ?? "INVALID_INPUT", message: result.formError ?? "Please check the highlighted fields", fieldErrors: result.fieldErrors }, result.status as 409 | 413 | 422);
+function failed(c: Context<HonoEnv>, result: Failure) {
+  return c.json({ error: result.code, message: result.formError ?? "Please check the highlighted fields", fieldErrors: result.fieldErrors }, statusOf(result.code));
 }
 
 /** JSON routes of the diary area (the pages use the same services through Remix loaders/actions). */

@@ -12,7 +12,7 @@ import {
   readIllustration,
 } from "../services/homework/catalogue";
 import { adherenceForTherapist, homeworkPdfFor } from "../services/homework/homework";
-import { readSessionBoard, readSessionHomework } from "../services/homework/session-sync";
+import { readSessionBoard, readSessionHomework } from "../services/board/session-sync";
 import type { ApiRoute } from "./route-table";
 
 const staff = rolesAccess("admin", "therapist");

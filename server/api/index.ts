@@ -3,7 +3,7 @@ import { decideAccess } from "../access/access";
 import type { HonoEnv } from "../app";
 import { isDatabaseUnavailable } from "../../db/client";
 import { databaseUnavailableResponse } from "../database-unavailable";
-import { DomainError } from "../domain/domain-error";
+import { isDomainError, statusOf } from "../domain/domain-error";
 import { audit } from "../services/audit";
 import type { AppServices } from "../services/context";
 import { accountRoutes } from "./account";
@@ -12,27 +12,18 @@ import { diaryRoutes } from "./diary";
 import { homeworkRoutes } from "./homework";
 import { livekitRoutes } from "./livekit";
 import { paymentRoutes } from "./payments";
-import { actorOf, type ApiRoute } from "./route-table";
+import { apiActor, type ApiRoute } from "./route-table";
 
 export function apiRouteTable(services: AppServices): ApiRoute[] {
   return [...accountRoutes(services), ...adminRoutes(services), ...livekitRoutes(services), ...paymentRoutes(services), ...homeworkRoutes(services), ...diaryRoutes(services)];
 }
-
-const STATUS_BY_CODE: Record<string, 400 | 403 | 404 | 409 | 410 | 422 | 429> = {
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  SLOT_TAKEN: 409,
-  CONFLICT: 409,
-  GONE: 410,
-  RATE_LIMITED: 429,
-};
 
 /** Thin JSON adapters: access check → handler (which validates and calls one service) → JSON. */
 export function createApiApp(services: AppServices) {
   const api = new Hono<HonoEnv>();
   for (const route of apiRouteTable(services)) {
     api[route.method](route.path, async (c) => {
-      const actor = actorOf(c);
+      const actor = apiActor(c);
       const decision = decideAccess(route.access, actor?.role ?? null, c.get("session")?.user.twoFactorSetupRequired);
       if (decision === "two-factor-setup") return c.json({ error: "TWO_FACTOR_SETUP_REQUIRED", message: "Set up two-step sign-in first" }, 403);
       if (decision === "login") return c.json({ error: "UNAUTHENTICATED", message: "Please log in" }, 401);
@@ -43,9 +34,9 @@ export function createApiApp(services: AppServices) {
       try {
         return await route.handler(c, actor);
       } catch (error) {
-        if (error instanceof DomainError) {
+        if (isDomainError(error)) {
           if (error.code === "FORBIDDEN") await audit(services, { actor, action: "access.refused", outcome: "refused", recordType: "api", recordId: `${route.method.toUpperCase()} ${route.path}` });
-          return c.json({ error: error.code, message: error.message, field: error.field }, STATUS_BY_CODE[error.code] ?? 422);
+          return c.json({ error: error.code, message: error.message, field: error.field }, statusOf(error.code));
         }
         throw error;
       }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Access } from "../access/access";
 import type { HonoEnv } from "../app";
-import type { Actor } from "../services/context";
+import { type Actor, actorOf } from "../services/context";
 
 export type ApiMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -13,7 +13,8 @@ export interface ApiRoute {
   handler: (c: Context<HonoEnv>, actor: Actor | null) => Response | Promise<Response>;
 }
 
-export function actorOf(c: Context<HonoEnv>): Actor | null {
+/** The signed-in user of an API request, or null (the access table decides whether that is allowed). */
+export function apiActor(c: Context<HonoEnv>): Actor | null {
   const session = c.get("session");
-  return session ? { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, ip: c.get("clientIp") } : null;
+  return session ? actorOf({ session, clientIp: c.get("clientIp") }) : null;
 }

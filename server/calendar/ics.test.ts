@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildCalendar, calendarAttachment, parseCalendarEvents } from "./ics";
+import { parseCalendarEvents } from "../../tests/setup/calendar-events";
+import { buildCalendar, calendarAttachment } from "./ics";
 
 const event = {
   id: "6f1c2d4e-0000-4000-8000-000000000001",

@@ -4,10 +4,10 @@
  * hono/compress would do gzip only (Node 20's CompressionStream has no brotli), hence node:zlib.
  *
  * Quality is chosen for per-request cost: brotli 4 compresses a page in well under a millisecond and
- * still beats gzip -6. Each chunk is flushed as it comes, so a streamed page (deferred data) is not
- * held back until it ends.
+ * still beats gzip -6. What the page has written so far is flushed whenever it pauses, so a streamed
+ * page (deferred data) is not held back until it ends.
  */
-import { Readable } from "node:stream";
+import { Readable, type Transform } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { constants, createBrotliCompress, createGzip } from "node:zlib";
 import type { MiddlewareHandler } from "hono";
@@ -31,6 +31,31 @@ export function chooseEncoding(acceptEncoding: string | undefined): "br" | "gzip
   if (accepts("br")) return "br";
   if (accepts("gzip")) return "gzip";
   return undefined;
+}
+
+/**
+ * Pipes `source` through `zip`, flushing once the source has nothing more for now (after the chunks
+ * written in one turn of the event loop), not after every chunk: React writes a page in many small
+ * chunks, and a flush per chunk made as many small socket writes (a tenth of the CPU of a page view).
+ */
+function compressStream(source: Readable, zip: Transform, encoding: "br" | "gzip"): Transform {
+  let pending: NodeJS.Immediate | undefined;
+  const flushKind = encoding === "br" ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH;
+  source.on("data", (chunk: Uint8Array) => {
+    if (!zip.write(chunk)) source.pause();
+    if (!pending) pending = setImmediate(() => {
+      pending = undefined;
+      if (!zip.writableEnded) (zip as Transform & { flush(kind: number): void }).flush(flushKind);
+    });
+  });
+  zip.on("drain", () => source.resume());
+  source.on("end", () => {
+    if (pending) clearImmediate(pending);
+    zip.end();
+  });
+  source.on("error", (error) => zip.destroy(error));
+  zip.on("close", () => source.destroy());
+  return zip;
 }
 
 export function compressResponses(): MiddlewareHandler {
@@ -58,11 +83,9 @@ export function compressResponses(): MiddlewareHandler {
     }
     const zip =
       encoding === "br"
-        ? createBrotliCompress({ flush: constants.BROTLI_OPERATION_FLUSH, params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, ...(length ? { [constants.BROTLI_PARAM_SIZE_HINT]: Number(length) } : {}) } })
-        : createGzip({ flush: constants.Z_SYNC_FLUSH, level: 6 });
-    const source = Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>);
-    source.on("error", (error) => zip.destroy(error));
-    const body = Readable.toWeb(source.pipe(zip)) as ReadableStream<Uint8Array>;
+        ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, ...(length ? { [constants.BROTLI_PARAM_SIZE_HINT]: Number(length) } : {}) } })
+        : createGzip({ level: 6 });
+    const body = Readable.toWeb(compressStream(Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>), zip, encoding)) as ReadableStream<Uint8Array>;
     c.res = new Response(body, res);
     c.res.headers.delete("Content-Length");
     c.res.headers.set("Content-Encoding", encoding);

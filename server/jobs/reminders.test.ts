@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../tests/setup/databases";
 import { acceptProposal, bookConsultation, proposeSessionPlan, recordConsultationOutcome, recordPayment, rescheduleConsultation, sendProposal } from "../services/journey";
 import { createTestbed, seedClinic, type Testbed } from "../services/journey/test-support";
-import { journeyJobHandlers } from "./journey-handlers";
+import { journeyJobHandlers } from "../services/journey/job-handlers";
 import { createJobWorker } from "./worker";
 
 const START = "2026-03-03T07:00:00.000Z"; // booked at Monday 06:00 UTC: 25 h ahead

@@ -6,16 +6,8 @@
  */
 import { DateTime } from "luxon";
 import { formatMoney } from "../domain/journey/billing";
+import { type SessionKind, sessionKinds } from "../domain/session-kinds";
 import type { RenderedMail } from "./templates";
-
-export type SessionKindLabel = "consultation" | "program" | "conclusion" | "supporting";
-
-const KIND_TITLE: Record<SessionKindLabel, string> = {
-  consultation: "video consultation",
-  program: "program session",
-  conclusion: "conclusion session",
-  supporting: "supporting session",
-};
 
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -44,7 +36,7 @@ export interface SessionMailInput {
   recipientTimeZone: string;
   /** The other person in the call, named for context. */
   counterpartName: string;
-  kind: SessionKindLabel;
+  kind: SessionKind;
   sequence?: number | null;
   startsAt: Date;
   endsAt: Date;
@@ -52,7 +44,7 @@ export interface SessionMailInput {
 }
 
 function sessionTitle(input: Pick<SessionMailInput, "kind" | "sequence">): string {
-  const base = KIND_TITLE[input.kind];
+  const base = sessionKinds.label(input.kind).toLowerCase();
   return input.kind === "program" && input.sequence ? `${base} ${input.sequence}` : base;
 }
 

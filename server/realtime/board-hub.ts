@@ -12,8 +12,8 @@ import type { HomeworkItem } from "../domain/collab/homework-list";
 import { type AckMessage, handleClientMessage, type SessionSyncState, SYNC_EVENTS } from "../domain/collab/sync-protocol";
 import type { AppServices } from "../services/context";
 import type { AuditEntry } from "../services/audit";
-import type { CallUser } from "../services/calls";
-import { loadSessionSyncState, persistManySyncChanges, type SyncChanges } from "../services/homework/session-sync";
+import type { CallUser } from "../services/sessions/access";
+import { loadSessionSyncState, persistManySyncChanges, type SyncChanges } from "../services/board/session-sync";
 import { rooms } from "./constants";
 
 /** Save window: acks wait at most about this long; every version of a stroke drawn within it is one write. */
@@ -208,11 +208,6 @@ export class BoardHub {
   async flushSession(sessionId: string): Promise<void> {
     await this.flush();
     this.sessions.delete(sessionId);
-  }
-
-  setLocked(sessionId: string, locked: boolean): void {
-    const entry = this.sessions.get(sessionId);
-    if (entry) entry.locked = locked;
   }
 
   private sweep(): void {

@@ -27,13 +27,22 @@ const signalSchema = z
   })
   .strict();
 
-/** Calls this socket has joined (session → connection id), so a disconnect closes their attendance. */
-function joinedCalls(ctx: SocketContext): Map<string, string> {
-  return ((ctx.socket.data.calls as Map<string, string> | undefined) ??= new Map<string, string>());
+/**
+ * Calls this socket has joined (session → connection id), so a disconnect closes their attendance.
+ * A plain object, not a Map: another app instance reads it through the PostgreSQL adapter
+ * (fetchSockets), which sends socket data as JSON — a Map would arrive empty.
+ */
+function joinedCalls(ctx: SocketContext): Record<string, string> {
+  return ((ctx.socket.data.calls as Record<string, string> | undefined) ??= {});
+}
+
+/** The connection id another socket (maybe on another instance) has in this call. */
+function connectionIn(data: { calls?: Record<string, string> }, id: string): string | undefined {
+  return data.calls?.[id];
 }
 
 function connectionOf(ctx: SocketContext, id: string): string {
-  const connectionId = joinedCalls(ctx).get(id);
+  const connectionId = joinedCalls(ctx)[id];
   if (!connectionId || !ctx.socket.rooms.has(rooms.call(id))) {
     throw Object.assign(new Error("You are not in this call."), { code: "NOT_IN_CALL" });
   }
@@ -41,9 +50,9 @@ function connectionOf(ctx: SocketContext, id: string): string {
 }
 
 async function leave(ctx: SocketContext, id: string): Promise<void> {
-  const connectionId = joinedCalls(ctx).get(id);
+  const connectionId = joinedCalls(ctx)[id];
   if (!connectionId) return;
-  joinedCalls(ctx).delete(id);
+  delete joinedCalls(ctx)[id];
   await recordCallLeft(ctx.services, id, connectionId);
   ctx.socket.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId: ctx.user.userId });
   for (const room of [rooms.call(id), rooms.callConnection(id, connectionId), rooms.callStaff(id)]) void ctx.socket.leave(room);
@@ -51,7 +60,7 @@ async function leave(ctx: SocketContext, id: string): Promise<void> {
 
 /** On disconnect: every call this socket was in records the leave and tells the others. */
 export async function leaveAllCalls(ctx: SocketContext): Promise<void> {
-  for (const id of [...joinedCalls(ctx).keys()]) await leave(ctx, id);
+  for (const id of Object.keys(joinedCalls(ctx))) await leave(ctx, id);
 }
 
 /**
@@ -74,7 +83,7 @@ export const callEvents: Record<string, SocketEventDef> = {
       }
       for (const room of [rooms.callWaiting(id, ctx.user.userId), rooms.callWaitingAll(id)]) await ctx.socket.leave(room);
       await ctx.socket.join([rooms.call(id), rooms.callConnection(id, connectionId), ...(result.role === "patient" ? [] : [rooms.callStaff(id)])]);
-      joinedCalls(ctx).set(id, connectionId);
+      joinedCalls(ctx)[id] = connectionId;
       const others = (await ctx.io.in(rooms.call(id)).fetchSockets()).filter((s) => s.id !== ctx.socket.id);
       const waiting =
         result.role === "therapist"
@@ -85,7 +94,7 @@ export const callEvents: Record<string, SocketEventDef> = {
         ...result,
         connectionId,
         peers: others
-          .map((s) => ({ connectionId: (s.data.calls as Map<string, string> | undefined)?.get(id) ?? "", userId: s.data.user.userId as string }))
+          .map((s) => ({ connectionId: connectionIn(s.data, id) ?? "", userId: s.data.user.userId as string }))
           .filter((p) => p.connectionId && p.connectionId !== connectionId),
         waiting: [...new Map(waiting.map((w) => [w.userId, w])).values()],
       };
@@ -126,7 +135,7 @@ export const callEvents: Record<string, SocketEventDef> = {
       // Their tabs leave the call's rooms (no more signalling), the others drop their peer connections.
       const theirs = (await ctx.io.in(rooms.call(id)).fetchSockets()).filter((s) => s.data.user.userId === userId);
       for (const s of theirs) {
-        const connectionId = (s.data.calls as Map<string, string> | undefined)?.get(id);
+        const connectionId = connectionIn(s.data, id);
         if (connectionId) ctx.io.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId });
       }
       ctx.io.in(rooms.user(userId)).socketsLeave([rooms.call(id), rooms.callStaff(id)]);

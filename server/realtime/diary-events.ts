@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { rolesAccess } from "../access/access";
-import { getCallContext } from "../services/calls";
+import { getCallContext } from "../services/sessions/access";
 import { getSnapshot } from "../services/diary";
-import type { Actor } from "../services/context";
 import { rooms } from "./constants";
 import { defineEvent, type SocketContext, type SocketEventDef } from "./event-types";
 
@@ -21,10 +20,6 @@ async function inCall(ctx: SocketContext, id: string, role: "therapist" | "patie
   const call = await getCallContext(ctx.services, ctx.user, id);
   if (call.myRole !== role) throw Object.assign(new Error(`Only the session's ${role} can do this.`), { code: "FORBIDDEN" });
   return call;
-}
-
-function actorOf(ctx: SocketContext): Actor {
-  return { userId: ctx.user.userId, role: ctx.user.role, sessionId: ctx.user.sessionId, ip: ctx.user.ip };
 }
 
 /**
@@ -55,7 +50,7 @@ export const diaryEvents: Record<string, SocketEventDef> = {
     schema: z.object({ sessionId, snapshotId: z.string().uuid() }).strict(),
     handle: async (ctx, { sessionId: id, snapshotId }) => {
       await inCall(ctx, id, "patient");
-      const snap = await getSnapshot(ctx.services, actorOf(ctx), snapshotId);
+      const snap = await getSnapshot(ctx.services, ctx.user, snapshotId);
       const summary = { sessionId: id, snapshotId, entryId: snap.entryId, capturedAt: snap.capturedAt, keyMeasures: snap.keyMeasures, expressions: snap.captures.map((c) => c.expression) };
       ctx.io.to(rooms.call(id)).emit(DIARY_SERVER_EVENTS.saved, summary);
       return summary;

@@ -1,18 +1,15 @@
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
 import type { Access } from "../access/access";
-import type { AppServices } from "../services/context";
+import type { Actor, AppServices } from "../services/context";
 
-export interface SocketUser {
-  userId: string;
-  role: "patient" | "therapist" | "planner" | "admin";
-  sessionId: string;
+/** The signed-in user of a socket: the acting user (built by `actorOf` at the handshake) and their name. */
+export interface SocketUser extends Actor {
   name: string;
-  /** The client's address (as the HTTP side sees it), for the audit trail. */
-  ip: string;
 }
 
-export type Ack = { ok: true; data?: unknown } | { ok: false; error: string; message: string };
+/** A refusal carries its code, the status `statusOf` gives it (as pages and the API answer) and a readable message. */
+export type Ack = { ok: true; data?: unknown } | { ok: false; error: string; status: number; message: string };
 
 export interface SocketContext {
   services: AppServices;

@@ -3,12 +3,13 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import pg from "pg";
 import { Server } from "socket.io";
 import { decideAccess } from "../access/access";
+import { statusOf } from "../domain/domain-error";
 import { bareSecurityHeaders } from "../security-headers";
 import { getAuthSession } from "../auth/auth";
 import { cookieHeaderForAuth } from "../auth/host-cookies";
 import { clientAddress, proxyConfig } from "../security/client-address";
 import { audit } from "../services/audit";
-import type { AppServices, Notifier } from "../services/context";
+import { actorOf, type AppServices, type Notifier } from "../services/context";
 import { rooms, SOCKET_EVENT_BURST, SOCKET_EVENTS_PER_SECOND, SOCKET_MAX_PAYLOAD_BYTES, SOCKET_PING_INTERVAL_MS, SOCKET_PING_TIMEOUT_MS } from "./constants";
 import { leaveAllCalls } from "./call-events";
 import { type Ack, socketEvents, type SocketUser } from "./events";
@@ -43,10 +44,13 @@ function headersOf(raw: Record<string, string | string[] | undefined>): Headers 
  * socket.io on the app's HTTP server, authenticated with the page session cookie. With PostgreSQL, the
  * postgres adapter lets several app instances share rooms (it needs `pg`; postgres.js lacks LISTEN on a pool).
  */
-export function attachRealtime(httpServer: HttpServer, services: AppServices, options: { postgresUrl?: string } = {}): Realtime {
+export function attachRealtime(httpServer: HttpServer, services: AppServices, options: { postgresUrl?: string; websocketOnly?: boolean } = {}): Realtime {
   let pool: pg.Pool | undefined;
   const io = new Server(httpServer, {
     serveClient: false,
+    // Several processes behind one port: a long-polling client's requests could reach a process that
+    // never saw its handshake, so only WebSocket (one connection, one process; the client tries it first).
+    ...(options.websocketOnly ? { transports: ["websocket" as const] } : {}),
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
     pingInterval: SOCKET_PING_INTERVAL_MS,
     pingTimeout: SOCKET_PING_TIMEOUT_MS,
@@ -96,7 +100,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     if (session.user.twoFactorSetupRequired) return next(new Error("TWO_FACTOR_SETUP_REQUIRED"));
     const { env } = services;
     const ip = clientAddress(proxyConfig(env), env.TRUSTED_PROXY_HEADER ? socket.request.headers[env.TRUSTED_PROXY_HEADER.toLowerCase()] : undefined, socket.request.socket.remoteAddress);
-    socket.data.user = { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, name: session.user.name, ip } satisfies SocketUser;
+    socket.data.user = { ...actorOf({ session, clientIp: ip }), name: session.user.name } satisfies SocketUser;
     next();
   });
 
@@ -116,20 +120,21 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     socket.onAny(async (event: string, ...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (a: Ack) => void) : undefined;
       const reply = (a: Ack) => ack?.(a);
+      const refuse = (code: string, message: string) => reply({ ok: false, error: code, status: statusOf(code), message });
       // A token bucket per connection: drawing sends many small updates, a flood is refused.
       const now = Date.now();
       bucket.tokens = Math.min(SOCKET_EVENT_BURST, bucket.tokens + ((now - bucket.at) / 1000) * SOCKET_EVENTS_PER_SECOND);
       bucket.at = now;
-      if (bucket.tokens < 1) return reply({ ok: false, error: "RATE_LIMITED", message: "Too many messages; slow down." });
+      if (bucket.tokens < 1) return refuse("RATE_LIMITED", "Too many messages; slow down.");
       bucket.tokens -= 1;
       const def = socketEvents[event];
-      if (!def) return reply({ ok: false, error: "UNKNOWN_EVENT", message: `Unknown event ${event}` });
+      if (!def) return refuse("UNKNOWN_EVENT", `Unknown event ${event}`);
       if (decideAccess(def.access, user.role) !== "allow") {
         await audit(services, { actor: user, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event });
-        return reply({ ok: false, error: "FORBIDDEN", message: "Not allowed" });
+        return refuse("FORBIDDEN", "Not allowed");
       }
       const parsed = def.schema.safeParse(args[0]);
-      if (!parsed.success) return reply({ ok: false, error: "INVALID_PAYLOAD", message: parsed.error.issues[0]?.message ?? "Invalid payload" });
+      if (!parsed.success) return refuse("INVALID_PAYLOAD", parsed.error.issues[0]?.message ?? "Invalid payload");
       try {
         reply({ ok: true, data: await def.handle(ctx, parsed.data) });
       } catch (error) {
@@ -138,7 +143,7 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
           await audit(services, { actor: user, action: "access.refused", outcome: "refused", recordType: "socket", recordId: event }).catch(() => {});
         }
         if (code === "INTERNAL") services.logger.error({ event: "socket.error", socketEvent: event, name: (error as Error).name }, "socket handler failed");
-        reply({ ok: false, error: code, message: code === "INTERNAL" ? "Something went wrong" : (error as Error).message });
+        refuse(code, code === "INTERNAL" ? "Something went wrong" : (error as Error).message);
       }
     });
   });

@@ -2,13 +2,14 @@ import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { CLIENT_IP_HEADER, MIN_PASSWORD_LENGTH } from "../auth/auth";
 import { passwordIssue } from "../auth/password-check";
-import type { FieldErrors } from "../domain/domain-error";
+import type { FieldErrors, Result } from "../domain/domain-error";
 import { personNameSchema } from "../domain/person-name";
 import { timeZoneSchema } from "../domain/time-zone";
 import { audit } from "./audit";
 import type { Actor, AppServices } from "./context";
 
-export type FormResult<T = undefined> = { ok: true; value: T; headers?: Headers } | { ok: false; fieldErrors: FieldErrors; formError?: string; status: number };
+/** Older name of the one Result (server/domain/domain-error.ts). */
+export type FormResult<T = undefined> = Result<T>;
 
 const email = z
   .string()
@@ -68,28 +69,28 @@ export const ACCOUNT_FAILURE_WINDOW_MS = 15 * 60_000;
 
 export async function registerPatient(services: AppServices, input: unknown, clientIp: string): Promise<FormResult> {
   const parsed = registrationSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), code: "INVALID_INPUT" };
   const { name, email, password, timeZone } = parsed.data;
   const weak = await passwordIssue(password, { email, name });
-  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
+  if (weak) return { ok: false, code: "INVALID_INPUT", fieldErrors: { password: weak.message } };
   const existing = await services.db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirst();
-  const taken = { ok: false as const, status: 422, fieldErrors: { email: "An account with this e-mail already exists. Log in, or reset your password." } };
+  const taken = { ok: false as const, code: "INVALID_INPUT", fieldErrors: { email: "An account with this e-mail already exists. Log in, or reset your password." } };
   if (existing) return taken;
   const response = await callAuth(services, "/sign-up/email", { name, email, password, timeZone, callbackURL: "/" }, clientIp);
   if (response.ok) return { ok: true, value: undefined };
   const code = await errorCode(response);
   if (code === "USER_ALREADY_EXISTS" || code === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") return taken;
-  if (response.status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
-  if (code === "PASSWORD_TOO_SHORT") return { ok: false, status: 422, fieldErrors: { password: `Use at least ${MIN_PASSWORD_LENGTH} characters` } };
+  if (response.status === 429) return { ok: false, code: "RATE_LIMITED", fieldErrors: {}, formError: RATE_LIMITED };
+  if (code === "PASSWORD_TOO_SHORT") return { ok: false, code: "INVALID_INPUT", fieldErrors: { password: `Use at least ${MIN_PASSWORD_LENGTH} characters` } };
   services.logger.warn({ event: "auth.sign_up_failed", code }, "sign-up refused");
-  return { ok: false, status: 422, fieldErrors: {}, formError: "We could not create the account. Please try again." };
+  return { ok: false, code: "INVALID_INPUT", fieldErrors: {}, formError: "We could not create the account. Please try again." };
 }
 
 const loginSchema = z.object({ email, password: z.string().min(1, "Enter your password").max(128) });
 
 export async function signIn(services: AppServices, input: unknown, clientIp: string): Promise<FormResult<{ role: string | null; secondStep: boolean }>> {
   const parsed = loginSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), code: "INVALID_INPUT" };
   const accountKey = createHmac("sha256", services.env.AUTH_SECRET).update(parsed.data.email).digest("hex");
   const since = new Date(services.now().getTime() - ACCOUNT_FAILURE_WINDOW_MS);
   const failures = await services.db
@@ -101,7 +102,7 @@ export async function signIn(services: AppServices, input: unknown, clientIp: st
   // Per account (known or not: the same answer for both, so nobody learns which e-mails exist).
   if (Number(failures.n) >= ACCOUNT_FAILURE_LIMIT) {
     await audit(services, { action: "auth.login", outcome: "refused", recordType: "account", recordId: accountKey.slice(0, 16), ip: clientIp });
-    return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
+    return { ok: false, code: "RATE_LIMITED", fieldErrors: {}, formError: RATE_LIMITED };
   }
   const response = await callAuth(services, "/sign-in/email", parsed.data, clientIp);
   if (response.ok) {
@@ -113,16 +114,16 @@ export async function signIn(services: AppServices, input: unknown, clientIp: st
   }
   if (response.status === 429) {
     await audit(services, { action: "auth.login", outcome: "refused", recordType: "account", recordId: accountKey.slice(0, 16), ip: clientIp });
-    return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
+    return { ok: false, code: "RATE_LIMITED", fieldErrors: {}, formError: RATE_LIMITED };
   }
   await services.db.insertInto("loginFailure").values({ accountKey, at: services.now() }).execute();
   await audit(services, { action: "auth.login", outcome: "failed", recordType: "account", recordId: accountKey.slice(0, 16), ip: clientIp });
   const code = await errorCode(response);
   if (code === "EMAIL_NOT_VERIFIED") {
-    return { ok: false, status: 403, fieldErrors: {}, formError: "Please confirm your e-mail address first: we have just sent you a new link." };
+    return { ok: false, code: "FORBIDDEN", fieldErrors: {}, formError: "Please confirm your e-mail address first: we have just sent you a new link." };
   }
   // One message for an unknown e-mail and a wrong password: no account enumeration.
-  return { ok: false, status: 401, fieldErrors: {}, formError: "The e-mail or password is not correct." };
+  return { ok: false, code: "UNAUTHENTICATED", fieldErrors: {}, formError: "The e-mail or password is not correct." };
 }
 
 export async function signOut(services: AppServices, requestHeaders: Headers, sessionId: string | undefined, actor?: Actor): Promise<Headers> {
@@ -135,10 +136,10 @@ export async function signOut(services: AppServices, requestHeaders: Headers, se
 
 export async function requestPasswordReset(services: AppServices, input: unknown, clientIp: string): Promise<FormResult> {
   const parsed = z.object({ email }).safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), code: "INVALID_INPUT" };
   const response = await callAuth(services, "/request-password-reset", { email: parsed.data.email, redirectTo: "/reset-password" }, clientIp);
   await audit(services, { action: "auth.password_reset_requested", ip: clientIp });
-  if (response.status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
+  if (response.status === 429) return { ok: false, code: "RATE_LIMITED", fieldErrors: {}, formError: RATE_LIMITED };
   // The same answer whether the address is known or not.
   return { ok: true, value: undefined };
 }
@@ -149,14 +150,14 @@ const resetSchema = z
 
 export async function resetPassword(services: AppServices, input: unknown, clientIp: string): Promise<FormResult> {
   const parsed = resetSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), code: "INVALID_INPUT" };
   const weak = await passwordIssue(parsed.data.password);
-  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
+  if (weak) return { ok: false, code: "INVALID_INPUT", fieldErrors: { password: weak.message } };
   const response = await callAuth(services, "/reset-password", { newPassword: parsed.data.password, token: parsed.data.token }, clientIp);
   await audit(services, { action: "auth.password_reset", outcome: response.ok ? "allowed" : "failed", ip: clientIp });
   if (response.ok) return { ok: true, value: undefined };
-  if (response.status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: RATE_LIMITED };
-  return { ok: false, status: 422, fieldErrors: {}, formError: "This link has expired or was already used. Ask for a new one." };
+  if (response.status === 429) return { ok: false, code: "RATE_LIMITED", fieldErrors: {}, formError: RATE_LIMITED };
+  return { ok: false, code: "INVALID_INPUT", fieldErrors: {}, formError: "This link has expired or was already used. Ask for a new one." };
 }
 
 
@@ -167,9 +168,9 @@ const changeSchema = z
 /** A signed-in user changes their password; every other session of theirs ends. */
 export async function changePassword(services: AppServices, actor: Actor & { email: string; name: string }, input: unknown, requestHeaders: Headers): Promise<FormResult> {
   const parsed = changeSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), code: "INVALID_INPUT" };
   const weak = await passwordIssue(parsed.data.password, { email: actor.email, name: actor.name });
-  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
+  if (weak) return { ok: false, code: "INVALID_INPUT", fieldErrors: { password: weak.message } };
   const headers = new Headers(requestHeaders);
   headers.set("origin", services.env.PUBLIC_URL);
   headers.set(CLIENT_IP_HEADER, actor.ip);
@@ -181,8 +182,8 @@ export async function changePassword(services: AppServices, actor: Actor & { ema
   await audit(services, { actor, action: "auth.password_changed", outcome: response.ok ? "allowed" : "failed" });
   if (!response.ok) {
     const code = await errorCode(response);
-    if (code === "INVALID_PASSWORD") return { ok: false, status: 422, fieldErrors: { currentPassword: "This is not your current password" } };
-    return { ok: false, status: 422, fieldErrors: {}, formError: "The password could not be changed. Please try again." };
+    if (code === "INVALID_PASSWORD") return { ok: false, code: "INVALID_INPUT", fieldErrors: { currentPassword: "This is not your current password" } };
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: {}, formError: "The password could not be changed. Please try again." };
   }
   services.notifier.toUser(actor.userId, "auth:password-changed", {});
   return { ok: true, value: undefined, headers: cookiesOf(response) };

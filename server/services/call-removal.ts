@@ -1,7 +1,8 @@
 import { removeSessionParticipant } from "../../media/livekit/rooms";
 import { DomainError } from "../domain/domain-error";
 import { audit } from "./audit";
-import { type CallUser, getCallContext, liveKitConfig } from "./calls";
+import { liveKitConfig } from "./calls";
+import { type CallUser, getCallContext } from "./sessions/access";
 import type { AppServices } from "./context";
 
 /**

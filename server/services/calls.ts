@@ -1,38 +1,19 @@
-import { type Kysely, sql } from "kysely";
-import type { Database } from "../../db/schema";
-import type { CallRole } from "../../db/schema-calls";
+import { sql } from "kysely";
 import { connectionDetailsFor, type ConnectionDetails } from "../../media/livekit/tokens";
 import { createSessionRoom, deleteSessionRoom } from "../../media/livekit/rooms";
 import type { LiveKitConfig } from "../../media/livekit/config";
-import { type CallAvailability, callAvailability, JOIN_CLOSES_MINUTES_AFTER } from "../domain/call-window";
+import { type CallAvailability, JOIN_CLOSES_MINUTES_AFTER } from "../domain/call-window";
 import { DomainError } from "../domain/domain-error";
+import type { CallRole } from "../domain/roles";
 import { audit } from "./audit";
 import type { AppServices } from "./context";
-import { scheduleHomeworkEmail } from "./homework/homework";
 import { type IceServer, iceServersFor } from "./ice-servers";
-import { canJoinSession, recordSessionCompleted } from "./journey";
+import { type CallContext, type CallUser, getCallContext } from "./sessions/access";
+import { type AttendanceRow, attendanceOf, recordJoin, recordLeave } from "./sessions/attendance";
+import { completeSession, repairCompletion } from "./sessions/complete";
+import { blockPaymentState } from "./sessions/payment-state";
 
-export interface CallUser {
-  userId: string;
-  role: "patient" | "therapist" | "planner" | "admin";
-  /** Where the request came from, for the audit trail. */
-  ip?: string;
-}
-
-export interface CallContext {
-  sessionId: string;
-  kind: "consultation" | "program" | "conclusion" | "supporting";
-  startsAt: Date;
-  endsAt: Date;
-  therapist: { id: string; name: string };
-  patient: { id: string; name: string };
-  myRole: CallRole;
-  availability: CallAvailability;
-  transport: "p2p" | "livekit";
-  autoAdmit: boolean;
-  /** When this user was let into the call (null: never yet). */
-  admittedAt: Date | null;
-}
+export type { CallContext, CallUser };
 
 export type JoinResult = { state: "waiting" } | { state: "joined"; role: CallRole; iceServers: IceServer[]; livekit?: ConnectionDetails & { expiresAt: Date } };
 
@@ -41,66 +22,6 @@ export function liveKitConfig(services: AppServices, forBrowser: boolean): LiveK
   const lk = services.env.livekit;
   if (!lk) return null;
   return { url: forBrowser ? lk.url : lk.apiUrl ?? lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret };
-}
-
-async function loadSession(services: AppServices, sessionId: string, userId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return undefined;
-  return services.db
-    .selectFrom("clinicalSession as s")
-    .innerJoin("user as t", "t.id", "s.therapistId")
-    .innerJoin("user as p", "p.id", "s.patientId")
-    .leftJoin("sessionCall as c", "c.sessionId", "s.id")
-    .leftJoin("callParticipant as me", (join) => join.onRef("me.sessionId", "=", "s.id").on("me.userId", "=", userId))
-    .select([
-      "me.role as myParticipantRole",
-      "me.admittedAt as myAdmittedAt",
-      "s.id",
-      "s.kind",
-      "s.startsAt",
-      "s.endsAt",
-      "s.status",
-      "s.therapistId",
-      "s.patientId",
-      "t.name as therapistName",
-      "p.name as patientName",
-      "c.endedAt",
-      "c.autoAdmit",
-    ])
-    .where("s.id", "=", sessionId)
-    .executeTakeFirst();
-}
-
-/**
- * Who the user is in this session's call, and whether the call can be joined now. Only the session's
- * therapist, its patient and staff the therapist invited get an answer; anyone else is refused.
- */
-export async function getCallContext(services: AppServices, user: CallUser, sessionId: string): Promise<CallContext> {
-  const session = await loadSession(services, sessionId, user.userId);
-  if (!session) throw new DomainError("NOT_FOUND", "This session does not exist.");
-  let myRole: CallRole | null = null;
-  if (session.therapistId === user.userId) myRole = "therapist";
-  else if (session.patientId === user.userId) myRole = "patient";
-  else if (user.role !== "patient" && session.myParticipantRole === "guest_staff") myRole = "guest_staff";
-  if (!myRole) throw new DomainError("FORBIDDEN", "This session belongs to other people. Only its therapist and patient can join it.");
-  return {
-    sessionId: session.id,
-    kind: session.kind,
-    startsAt: session.startsAt,
-    endsAt: session.endsAt,
-    therapist: { id: session.therapistId, name: session.therapistName },
-    patient: { id: session.patientId, name: session.patientName },
-    myRole,
-    availability: callAvailability({
-      startsAt: session.startsAt,
-      endsAt: session.endsAt,
-      status: session.status,
-      endedAt: session.endedAt ?? null,
-      now: services.now(),
-    }),
-    transport: services.env.livekit ? "livekit" : "p2p",
-    autoAdmit: session.autoAdmit ?? false,
-    admittedAt: session.myAdmittedAt ?? null,
-  };
 }
 
 const REFUSAL: Record<Exclude<CallAvailability["state"], "open">, [string, string]> = {
@@ -130,7 +51,7 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
   // Fast path (a rejoin after a reload or a reconnect): already admitted, the session's call row exists.
   let admitted = true;
   if (ctx.admittedAt && ctx.myRole !== "therapist") {
-    if (!services.env.livekit) await recordAttendance(services.db, sessionId, user.userId, connectionId, now);
+    if (!services.env.livekit) await recordJoin(services.db, { sessionId, userId: user.userId, transport: "p2p", connectionId, at: now });
   } else {
     admitted = await services.db.transaction().execute(async (trx) => {
       await trx
@@ -157,7 +78,7 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
       if (ctx.myRole === "therapist") {
         await trx.updateTable("sessionCall").set({ startedAt: now }).where("sessionId", "=", sessionId).where("startedAt", "is", null).execute();
       }
-      if (!services.env.livekit) await recordAttendance(trx, sessionId, user.userId, connectionId, now);
+      if (!services.env.livekit) await recordJoin(trx, { sessionId, userId: user.userId, transport: "p2p", connectionId, at: now });
       return true;
     });
   }
@@ -181,24 +102,12 @@ export async function joinCall(services: AppServices, user: CallUser, sessionId:
   return result;
 }
 
-/** Peer-to-peer attendance (LiveKit's comes from its webhooks). */
-async function recordAttendance(executor: Kysely<Database>, sessionId: string, userId: string, connectionId: string, now: Date): Promise<void> {
-  await executor
-    .insertInto("callAttendance")
-    .values({ sessionId, userId, transport: "p2p", connectionId, joinedAt: now, leftAt: null })
-    // The same tab back after a socket reconnect: still (or again) present.
-    .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doUpdateSet({ leftAt: null }))
-    .execute();
-}
-
 /**
  * A program session of an unpaid block does not start unless a planner or its therapist recorded an
- * override (journey `canJoinSession`). getCallContext has authorised the user already; the decision is the
- * session's, so it is asked as the session's therapist (invited staff would otherwise be "not found").
+ * override. getCallContext has authorised the user already; the payment state is the session's own.
  */
 async function assertBlockPaid(services: AppServices, ctx: CallContext): Promise<void> {
-  if (ctx.kind !== "program") return;
-  const decision = await canJoinSession(services, { userId: ctx.therapist.id, role: "therapist", sessionId: "", ip: "" }, ctx.sessionId);
+  const decision = await blockPaymentState(services.db, ctx.sessionId);
   if (decision.allowed || decision.code !== "BLOCK_UNPAID") return;
   const message =
     ctx.myRole === "patient"
@@ -231,15 +140,9 @@ export async function setAutoAdmit(services: AppServices, user: CallUser, sessio
     .execute();
 }
 
-/** A connection left (socket closed, page left). Closes its attendance row; idempotent. */
+/** A connection left (socket closed, page left); idempotent. */
 export async function recordCallLeft(services: AppServices, sessionId: string, connectionId: string): Promise<void> {
-  await services.db
-    .updateTable("callAttendance")
-    .set({ leftAt: services.now() })
-    .where("sessionId", "=", sessionId)
-    .where("connectionId", "=", connectionId)
-    .where("leftAt", "is", null)
-    .execute();
+  await recordLeave(services.db, { sessionId, connectionId, at: services.now() });
 }
 
 /** "End session": closes the call for everyone, records the end and completes the session. */
@@ -247,33 +150,20 @@ export async function endCall(services: AppServices, user: CallUser, sessionId: 
   const ctx = await getCallContext(services, user, sessionId);
   if (ctx.myRole !== "therapist") throw new DomainError("FORBIDDEN", "Only the session's therapist can end the session.");
   if (ctx.availability.state === "ended") {
-    // Idempotent: a repeated end also repairs a program step that failed after the first one.
-    await recordSessionCompleted(services, sessionId);
+    await repairCompletion(services, sessionId);
     return { endedAt: ctx.availability.endedAt };
   }
   assertOpen(ctx);
-  const now = services.now();
-  await services.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("sessionCall")
-      .values({ sessionId, startedAt: now, endedAt: now, endedBy: user.userId })
-      .onConflict((oc) => oc.column("sessionId").doUpdateSet({ endedAt: now, endedBy: user.userId }))
-      .execute();
-    await trx.updateTable("callAttendance").set({ leftAt: now }).where("sessionId", "=", sessionId).where("leftAt", "is", null).execute();
-    await trx.updateTable("clinicalSession").set({ status: "completed", updatedAt: now }).where("id", "=", sessionId).where("status", "=", "scheduled").execute();
-    // The homework set during the call goes to the patient by e-mail (job queue, at most once).
-    await scheduleHomeworkEmail(services, sessionId, trx);
-  });
-  // The program moves on (6th session → conclusion due; conclusion → decision pending). Idempotent.
-  await recordSessionCompleted(services, sessionId);
+  const { endedAt } = await completeSession(services, sessionId, user.userId);
   const lkApi = liveKitConfig(services, false);
   if (lkApi) await deleteSessionRoom(lkApi, sessionId);
   services.logger.info({ event: "call.ended", sessionId }, "session ended");
-  return { endedAt: now };
+  return { endedAt };
 }
 
 export interface AttendanceSummary {
-  rows: { userId: string; name: string; joinedAt: Date; leftAt: Date | null; transport: string }[];
+  /** One row per participant, with the intervals they were connected. */
+  rows: AttendanceRow[];
   startedAt: Date | null;
   endedAt: Date | null;
   /** From the first moment both therapist and patient were in the call to the end (or the last leave). */
@@ -288,60 +178,36 @@ export async function getAttendance(services: AppServices, user: CallUser, sessi
   }
   const session = await services.db.selectFrom("clinicalSession").select(["therapistId", "patientId"]).where("id", "=", sessionId).executeTakeFirst();
   await audit(services, { actor: user, action: "attendance.read", recordType: "clinical_session", recordId: sessionId, patientId: session?.patientId ?? null });
-  const rows = await services.db
-    .selectFrom("callAttendance as a")
-    .innerJoin("user as u", "u.id", "a.userId")
-    .select(["a.userId", "u.name", "a.joinedAt", "a.leftAt", "a.transport"])
-    .where("a.sessionId", "=", sessionId)
-    .orderBy("a.joinedAt")
-    .execute();
+  const rows = await attendanceOf(services.db, sessionId);
   const call = await services.db.selectFrom("sessionCall").select(["startedAt", "endedAt"]).where("sessionId", "=", sessionId).executeTakeFirst();
   let actualMinutes: number | null = null;
-  if (session) {
-    const firstOf = (id: string) => rows.filter((r) => r.userId === id).map((r) => r.joinedAt.getTime());
-    const t = firstOf(session.therapistId);
-    const p = firstOf(session.patientId);
-    if (t.length && p.length) {
-      const start = Math.max(Math.min(...t), Math.min(...p));
-      const lastLeave = Math.max(...rows.map((r) => (r.leftAt ?? services.now()).getTime()));
-      const end = call?.endedAt ? call.endedAt.getTime() : lastLeave;
-      actualMinutes = Math.max(0, Math.round((end - start) / 60_000));
-    }
+  const therapist = rows.find((r) => r.userId === session?.therapistId);
+  const patient = rows.find((r) => r.userId === session?.patientId);
+  if (therapist && patient) {
+    const start = Math.max(therapist.joinedAt.getTime(), patient.joinedAt.getTime());
+    const lastLeave = Math.max(...rows.map((r) => (r.leftAt ?? services.now()).getTime()));
+    const end = call?.endedAt ? call.endedAt.getTime() : lastLeave;
+    actualMinutes = Math.max(0, Math.round((end - start) / 60_000));
   }
   return { rows, startedAt: call?.startedAt ?? null, endedAt: call?.endedAt ?? null, actualMinutes };
 }
 
-/** LiveKit's signed webhooks record attendance when LiveKit is the transport. */
+/** LiveKit's signed webhooks record attendance when LiveKit is the transport (one connection per identity). */
 export async function recordLiveKitAttendance(
   services: AppServices,
-  event: { kind: "participant_joined" | "participant_left" | "room_finished"; sessionId: string; identity: string | null; at: Date; eventId: string }
+  event: { kind: "participant_joined" | "participant_left" | "room_finished"; sessionId: string; identity: string | null; at: Date; eventId: string },
 ): Promise<void> {
   const session = await services.db.selectFrom("clinicalSession").select(["id"]).where("id", "=", event.sessionId).executeTakeFirst();
   if (!session) return;
+  const connectionId = `lk:${event.identity}`;
   if (event.kind === "participant_joined" && event.identity) {
-    await services.db
-      .insertInto("callAttendance")
-      .values({
-        sessionId: event.sessionId,
-        userId: event.identity,
-        transport: "livekit",
-        connectionId: `lk:${event.eventId}`,
-        joinedAt: event.at,
-        leftAt: null,
-      })
-      .onConflict((oc) => oc.columns(["sessionId", "connectionId"]).doNothing())
-      .execute();
+    const user = await services.db.selectFrom("user").select("id").where("id", "=", event.identity).executeTakeFirst();
+    if (!user) return;
+    await recordJoin(services.db, { sessionId: event.sessionId, userId: event.identity, transport: "livekit", connectionId, at: event.at });
   } else if (event.kind === "participant_left" && event.identity) {
-    await services.db
-      .updateTable("callAttendance")
-      .set({ leftAt: event.at })
-      .where("sessionId", "=", event.sessionId)
-      .where("userId", "=", event.identity)
-      .where("transport", "=", "livekit")
-      .where("leftAt", "is", null)
-      .execute();
+    await recordLeave(services.db, { sessionId: event.sessionId, userId: event.identity, connectionId, at: event.at });
   } else if (event.kind === "room_finished") {
-    await services.db.updateTable("callAttendance").set({ leftAt: event.at }).where("sessionId", "=", event.sessionId).where("leftAt", "is", null).execute();
+    await recordLeave(services.db, { sessionId: event.sessionId, at: event.at });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { DomainError } from "../domain/domain-error";
 import type { DatabaseKind } from "../../db/client";
 import type { Auth } from "../auth/auth";
 import type { Env } from "../env";
@@ -30,4 +31,14 @@ export interface Actor {
   role: Database["user"]["role"]["__select__"];
   sessionId: string;
   ip: string;
+}
+
+/**
+ * The acting user of a request, built one way for pages (the Remix context), the API and sockets: from
+ * the authenticated session and the client's address. A missing session is refused as UNAUTHENTICATED
+ * (routes are guarded by the access table first, so pages never see it).
+ */
+export function actorOf(from: { session: { user: { id: string; role: Actor["role"] }; sessionId: string } | null | undefined; clientIp: string }): Actor {
+  if (!from.session) throw new DomainError("UNAUTHENTICATED", "Please log in");
+  return { userId: from.session.user.id, role: from.session.user.role, sessionId: from.session.sessionId, ip: from.clientIp };
 }

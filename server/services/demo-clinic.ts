@@ -4,6 +4,8 @@ import type { Role } from "../../db/schema";
 import type { AppServices } from "./context";
 import { insertCredentialUser } from "./credential-users";
 import { seedDemoCatalogue } from "./homework/catalogue";
+import { loadJourneySettings } from "./journey/settings";
+import { insertSession } from "./sessions/schedule";
 import { requiresTwoFactor } from "./two-factor";
 
 export const DEMO_PASSWORD = "demo-clinic-2026";
@@ -74,6 +76,7 @@ export async function seedDemo(services: AppServices): Promise<void> {
         .values(DEMO_WORKING_DAYS.map((weekday) => ({ therapistId: therapist.id, weekday, startTime: "09:00", endTime: "17:00" })))
         .execute();
     }
+    const settings = await loadJourneySettings(trx);
     let dayOffset = 20;
     for (const [therapistEmail, patientEmail] of DEMO_CARE) {
       const therapist = await trx.selectFrom("user").select("id").where("email", "=", therapistEmail).executeTakeFirstOrThrow();
@@ -81,10 +84,8 @@ export async function seedDemo(services: AppServices): Promise<void> {
       const known = await trx.selectFrom("clinicalSession").select("id").where("therapistId", "=", therapist.id).where("patientId", "=", patient.id).executeTakeFirst();
       if (known) continue;
       const startsAt = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - dayOffset++, 9, 0));
-      await trx
-        .insertInto("clinicalSession")
-        .values({ kind: "consultation", therapistId: therapist.id, patientId: patient.id, programId: null, sequence: null, startsAt, endsAt: new Date(startsAt.getTime() + 40 * 60_000), status: "completed", cancelledAt: null, cancelReason: null, createdBy: null, updatedAt: now })
-        .execute();
+      // A held consultation in the past: no invoice, no e-mail, no reminders.
+      await insertSession(trx, settings, { kind: "consultation", therapistId: therapist.id, patientId: patient.id, startsAt, status: "completed", createdBy: null, mail: false }, now);
     }
   });
 }

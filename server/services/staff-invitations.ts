@@ -25,10 +25,10 @@ const inviteSchema = z.object({
 export async function inviteStaff(services: AppServices, actor: Actor, input: unknown): Promise<FormResult<{ invitationId: string }>> {
   if (actor.role !== "admin") throw new DomainError("FORBIDDEN", "Only an admin can invite staff");
   const parsed = inviteSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const { name, email, role } = parsed.data;
   const existing = await services.db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirst();
-  if (existing) return { ok: false, status: 422, fieldErrors: { email: "Someone already has an account with this e-mail" } };
+  if (existing) return { ok: false, code: "INVALID_INPUT", fieldErrors: { email: "Someone already has an account with this e-mail" } };
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(services.now().getTime() + INVITATION_VALID_DAYS * 86_400_000);
   const invitation = await services.db
@@ -66,11 +66,11 @@ const acceptSchema = z
  */
 export async function acceptInvitation(services: AppServices, token: string, input: unknown, clientIp: string): Promise<FormResult<{ role: string }>> {
   const invitation = await findOpenInvitation(services, token);
-  if (!invitation) return { ok: false, status: 410, fieldErrors: {}, formError: "This invitation has expired or was already used. Ask the clinic's admin for a new one." };
+  if (!invitation) return { ok: false, code: "GONE", fieldErrors: {}, formError: "This invitation has expired or was already used. Ask the clinic's admin for a new one." };
   const parsed = acceptSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const weak = await passwordIssue(parsed.data.password, { email: invitation.email, name: invitation.name });
-  if (weak) return { ok: false, status: 422, fieldErrors: { password: weak.message } };
+  if (weak) return { ok: false, code: "INVALID_INPUT", fieldErrors: { password: weak.message } };
 
   const ctx = await services.auth.$context;
   const passwordHash = await ctx.password.hash(parsed.data.password);

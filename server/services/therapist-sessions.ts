@@ -1,14 +1,16 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { isExclusionViolation } from "../../db/client";
-import { buildCalendar, calendarAttachment } from "../calendar/ics";
-import { SESSION_MINUTES } from "../domain/call-window";
+import { isExclusionViolation, isUniqueViolation } from "../../db/client";
 import { DomainError } from "../domain/domain-error";
-import { sessionBookedEmail } from "../mail/journey-templates";
+import { canBookSupportingSession } from "../domain/journey/program-state";
+import { durationLabel, SESSION_KIND_IDS, type SessionKind, sessionKinds } from "../domain/session-kinds";
 import { fieldErrorsOf, type FormResult } from "./accounts";
 import { auditPatientList } from "./audit";
 import type { Actor, AppServices } from "./context";
+import { loadAvailability } from "./journey/availability";
+import { programState } from "./journey/planning";
 import { loadJourneySettings } from "./journey/settings";
+import { insertSession } from "./sessions/schedule";
 
 /** The therapist's own patient list (audited: it names the clinic's patients). */
 export async function listMyPatients(services: AppServices, actor: Pick<Actor, "userId" | "role" | "ip">) {
@@ -36,14 +38,26 @@ async function patientsOf(services: AppServices, therapistId: string) {
 
 const scheduleSchema = z.object({
   patientId: z.string().min(1, "Choose a patient"),
-  kind: z.enum(["consultation", "program", "conclusion", "supporting"], { message: "Choose the kind of session" }),
+  kind: z.enum(SESSION_KIND_IDS, { message: "Choose the kind of session" }),
   startsAtLocal: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "Enter a date and a time"),
 });
 
+const CLASH = "You or the patient already have a session at this time";
+/** Refusals of the shared booking path, said to the therapist on the field they chose. */
+const REFUSAL_FIELD: Record<string, [field: string, message: string]> = {
+  SLOT_TAKEN: ["startsAtLocal", CLASH],
+  PATIENT_BUSY: ["startsAtLocal", CLASH],
+  SLOT_OUTSIDE_AVAILABILITY: ["startsAtLocal", "This is outside your working hours or on a day you are away (see Availability)"],
+  SLOT_TOO_SOON: ["startsAtLocal", "Choose a time in the future"],
+  NEEDS_PROGRAM: ["kind", "This kind of session belongs to a program; the planning desk plans it"],
+};
+
 /**
- * A therapist schedules a session for one of their patients (the planning desk does this for program
- * sessions; this is the direct path, e.g. for supporting sessions). The time is read in the
- * therapist's zone and stored in UTC; the database refuses an overlap with another of their sessions.
+ * A therapist schedules a session for one of their patients directly (supporting sessions after a
+ * program, a consultation). It goes through the one booking path: the clinic's length for the kind,
+ * the therapist's hours, both calendars, the kind's invoice, the queued e-mail and the reminders. The
+ * time is read in the therapist's zone and stored in UTC. Program and conclusion sessions come from the
+ * patient's program (an accepted plan, the planning desk), so they are refused here.
  */
 export async function scheduleSessionForPatient(
   services: AppServices,
@@ -52,55 +66,71 @@ export async function scheduleSessionForPatient(
 ): Promise<FormResult<{ sessionId: string }>> {
   if (therapist.role !== "therapist") throw new DomainError("FORBIDDEN", "Only therapists schedule their sessions here.");
   const parsed = scheduleSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const { patientId, kind, startsAtLocal } = parsed.data;
+  if (!sessionKinds.mayBook(kind, "therapist")) {
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: { kind: `${sessionKinds.label(kind)}s come from the patient's program; the planning desk plans them` } };
+  }
   const patients = await patientsOf(services, therapist.userId);
   const patient = patients.find((p) => p.id === patientId);
-  if (!patient) return { ok: false, status: 422, fieldErrors: { patientId: "Choose one of your patients" } };
+  if (!patient) return { ok: false, code: "INVALID_INPUT", fieldErrors: { patientId: "Choose one of your patients" } };
   const local = DateTime.fromISO(startsAtLocal, { zone: therapist.timeZone });
-  if (!local.isValid) return { ok: false, status: 422, fieldErrors: { startsAtLocal: "This date and time do not exist in your time zone" } };
+  if (!local.isValid) return { ok: false, code: "INVALID_INPUT", fieldErrors: { startsAtLocal: "This date and time do not exist in your time zone" } };
   const startsAt = local.toUTC().toJSDate();
-  if (startsAt.getTime() < services.now().getTime() - 5 * 60_000) return { ok: false, status: 422, fieldErrors: { startsAtLocal: "Choose a time in the future" } };
-  const endsAt = new Date(startsAt.getTime() + SESSION_MINUTES[kind] * 60_000);
-  // A supporting session belongs to the patient's finished program with this therapist (if any), and is
-  // invoiced on its own at the supporting-session price.
-  const settings = kind === "supporting" ? await loadJourneySettings(services.db) : null;
-  const finished =
-    kind === "supporting"
-      ? await services.db
-          .selectFrom("program")
-          .select("id")
-          .where("patientId", "=", patientId)
-          .where("therapistId", "=", therapist.userId)
-          .where("status", "=", "finished")
-          .orderBy("updatedAt", "desc")
-          .limit(1)
-          .executeTakeFirst()
-      : undefined;
-  let sessionId: string;
+  const now = services.now();
+  if (startsAt.getTime() < now.getTime()) return { ok: false, code: "INVALID_INPUT", fieldErrors: { startsAtLocal: "Choose a time in the future" } };
+  const rules = await loadAvailability(services.db, therapist.userId);
+  if (!rules) return { ok: false, code: "INVALID_INPUT", fieldErrors: { startsAtLocal: "Set your working hours first (Availability)" } };
+  // A supporting session follows the patient's program with this therapist: it is refused while that
+  // program runs (its sessions are planned and paid per block) and belongs to it once it has finished.
+  const program = kind === "supporting" ? await latestProgram(services, patientId, therapist.userId) : undefined;
+  if (program && !canBookSupportingSession(programState(program))) {
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: { kind: "Supporting sessions are booked once the patient's program has finished; the planning desk plans the sessions of a running program" } };
+  }
+  const settings = await loadJourneySettings(services.db);
   try {
-    sessionId = await services.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto("clinicalSession")
-        .values({ kind, therapistId: therapist.userId, patientId, programId: finished?.id ?? null, sequence: null, startsAt, endsAt, cancelledAt: null, cancelReason: null, createdBy: therapist.userId, updatedAt: services.now() })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      if (settings) {
-        await trx
-          .insertInto("invoice")
-          .values({ patientId, kind: "supporting", sessionId: row.id, programId: null, block: null, amountCents: settings.supportingSessionPriceCents, currency: settings.currency, dueAt: startsAt })
-          .execute();
-      }
-      return row.id;
-    });
+    const session = await services.db.transaction().execute((trx) =>
+      insertSession(
+        trx,
+        settings,
+        {
+          kind,
+          therapistId: therapist.userId,
+          patientId,
+          programId: program?.id ?? null,
+          startsAt,
+          createdBy: therapist.userId,
+          availability: { rules, minNoticeMinutes: 0, patientBusyMessage: CLASH },
+          mail: true,
+        },
+        now,
+      ),
+    );
+    return { ok: true, value: { sessionId: session.id } };
   } catch (error) {
-    if (isExclusionViolation(error)) return { ok: false, status: 409, fieldErrors: { startsAtLocal: "You or the patient already have a session at this time" } };
+    if (isExclusionViolation(error)) return { ok: false, code: "SLOT_TAKEN", fieldErrors: { startsAtLocal: CLASH } };
+    if (isUniqueViolation(error)) return { ok: false, code: "CONSULTATION_ALREADY_BOOKED", fieldErrors: { kind: "The patient already has a consultation booked" } };
+    if (error instanceof DomainError && REFUSAL_FIELD[error.code]) {
+      const [field, message] = REFUSAL_FIELD[error.code];
+      return { ok: false, code: error.code, fieldErrors: { [field]: message } };
+    }
     throw error;
   }
-  const recipient = await services.db.selectFrom("user").select(["email", "name", "timeZone"]).where("id", "=", patientId).executeTakeFirstOrThrow();
-  const url = `${services.env.PUBLIC_URL}/sessions/${sessionId}`;
-  const mail = sessionBookedEmail({ recipientName: recipient.name, recipientTimeZone: recipient.timeZone, counterpartName: therapist.name, kind, startsAt, endsAt, url });
-  const ics = buildCalendar([{ id: sessionId, start: startsAt, end: endsAt, title: `Session with ${therapist.name}`, url, sequence: 0 }], { method: "REQUEST" });
-  await services.mailer.send({ to: recipient.email, ...mail, attachments: [calendarAttachment(ics, "REQUEST")] });
-  return { ok: true, value: { sessionId } };
+}
+
+/** The kinds a therapist books here, each with its length from the clinic's settings: the form's options. */
+export async function kindsTherapistsBook(services: AppServices): Promise<{ kind: SessionKind; label: string }[]> {
+  const settings = await loadJourneySettings(services.db);
+  return sessionKinds.bookableBy("therapist").map((kind) => ({ kind, label: `${sessionKinds.label(kind)} (${durationLabel(sessionKinds.minutes(kind, settings))})` }));
+}
+
+async function latestProgram(services: AppServices, patientId: string, therapistId: string) {
+  return services.db
+    .selectFrom("program")
+    .selectAll()
+    .where("patientId", "=", patientId)
+    .where("therapistId", "=", therapistId)
+    .orderBy("updatedAt", "desc")
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CLINIC_NAME, TWO_FACTOR_ROLES } from "../auth/auth";
 import { DomainError } from "../domain/domain-error";
 import { audit } from "./audit";
+import type { Failure } from "../domain/domain-error";
 import { callAuth, cookiesOf, errorCode, type FormResult } from "./accounts";
 import type { Actor, AppServices } from "./context";
 
@@ -17,14 +18,14 @@ const codeSchema = z.object({
 const WRONG_CODE = "This code is not correct. Check your phone's clock, or use a backup code.";
 const LOCKED = "Too many wrong codes. Your account is locked for 15 minutes.";
 
-function codeFailure(code: string, status: number): { ok: false; fieldErrors: Record<string, string>; formError?: string; status: number } {
-  if (code === "ACCOUNT_TEMPORARILY_LOCKED" || status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: LOCKED };
+function codeFailure(code: string, status: number): Failure {
+  if (code === "ACCOUNT_TEMPORARILY_LOCKED" || status === 429) return { ok: false, code: "RATE_LIMITED", fieldErrors: {}, formError: LOCKED };
   // A 401 that is not about the code itself means the password step's cookie is gone or expired.
   const wrongCode = code === "INVALID_CODE" || code === "INVALID_BACKUP_CODE";
   if (code === "INVALID_TWO_FACTOR_COOKIE" || (status === 401 && !wrongCode)) {
-    return { ok: false, status: 401, fieldErrors: {}, formError: "This sign-in has expired. Please log in again." };
+    return { ok: false, code: "UNAUTHENTICATED", fieldErrors: {}, formError: "This sign-in has expired. Please log in again." };
   }
-  return { ok: false, status: 422, fieldErrors: { code: WRONG_CODE } };
+  return { ok: false, code: "INVALID_INPUT", fieldErrors: { code: WRONG_CODE } };
 }
 
 /**
@@ -33,7 +34,7 @@ function codeFailure(code: string, status: number): { ok: false; fieldErrors: Re
  */
 export async function completeTwoFactorSignIn(services: AppServices, requestHeaders: Headers, input: unknown, clientIp: string): Promise<FormResult<{ role: string }>> {
   const parsed = codeSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: { code: parsed.error.issues[0]!.message } };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: { code: parsed.error.issues[0]!.message } };
   const backup = parsed.data.code.length === 10;
   // Backup codes are stored as "abcde-12345"; people type them with or without the dash.
   const code = backup ? `${parsed.data.code.slice(0, 5)}-${parsed.data.code.slice(5)}` : parsed.data.code;
@@ -58,14 +59,14 @@ export interface TwoFactorEnrolment {
 /** Set-up, step 1: the password again, then a new secret (unverified until a first code) and backup codes. */
 export async function startTwoFactorSetup(services: AppServices, actor: Actor, requestHeaders: Headers, input: unknown): Promise<FormResult<TwoFactorEnrolment>> {
   const password = z.object({ password: z.string().min(1, "Enter your password").max(128) }).safeParse(input);
-  if (!password.success) return { ok: false, status: 422, fieldErrors: { password: "Enter your password" } };
+  if (!password.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: { password: "Enter your password" } };
   const response = await callAuth(services, "/two-factor/enable", { password: password.data.password }, actor.ip, cookieOnly(requestHeaders));
   if (!response.ok) {
     const code = await errorCode(response);
-    if (code === "INVALID_PASSWORD") return { ok: false, status: 422, fieldErrors: { password: "This is not your password" } };
-    if (code === "TOTP_ALREADY_ENABLED") return { ok: false, status: 409, fieldErrors: {}, formError: "Two-step sign-in is already on." };
-    if (response.status === 429) return { ok: false, status: 429, fieldErrors: {}, formError: "Too many attempts. Please wait a minute." };
-    return { ok: false, status: 422, fieldErrors: {}, formError: "Two-step sign-in could not be started. Please try again." };
+    if (code === "INVALID_PASSWORD") return { ok: false, code: "INVALID_INPUT", fieldErrors: { password: "This is not your password" } };
+    if (code === "TOTP_ALREADY_ENABLED") return { ok: false, code: "CONFLICT", fieldErrors: {}, formError: "Two-step sign-in is already on." };
+    if (response.status === 429) return { ok: false, code: "RATE_LIMITED", fieldErrors: {}, formError: "Too many attempts. Please wait a minute." };
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: {}, formError: "Two-step sign-in could not be started. Please try again." };
   }
   const { totpURI, backupCodes } = (await response.json()) as { totpURI: string; backupCodes: string[] };
   const secret = new URL(totpURI).searchParams.get("secret") ?? "";
@@ -83,7 +84,7 @@ export async function enrolmentQr(email: string, secret: string): Promise<string
 /** Set-up, step 2: a first valid code switches two-step sign-in on. */
 export async function confirmTwoFactorSetup(services: AppServices, actor: Actor, requestHeaders: Headers, input: unknown): Promise<FormResult> {
   const parsed = codeSchema.safeParse(input);
-  if (!parsed.success || parsed.data.code.length !== 6) return { ok: false, status: 422, fieldErrors: { code: "Enter the 6-digit code your app shows" } };
+  if (!parsed.success || parsed.data.code.length !== 6) return { ok: false, code: "INVALID_INPUT", fieldErrors: { code: "Enter the 6-digit code your app shows" } };
   const response = await callAuth(services, "/two-factor/verify-totp", { code: parsed.data.code }, actor.ip, cookieOnly(requestHeaders));
   if (!response.ok) {
     await audit(services, { actor, action: "auth.two_factor_enabled", outcome: "failed" });

@@ -28,10 +28,11 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function startApp() {
+export async function startApp() {
   const port = await freePort();
   return startAppProcess({
     name: "the app server for the call bench",
+    timeoutMs: 180_000, // a shared, busy machine can take a minute to start it
     port,
     env: { ...process.env, APP_ENV: "test", NODE_ENV: "production", PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: mkdtempSync(path.join(tmpdir(), "bench-")), LOG_LEVEL: "warn", AUTH_RATE_LIMIT_MAX: "1000", DATABASE_URL: "" },
   });

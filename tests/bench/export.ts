@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DatabaseKind } from "../../db/client";
-import { allJobHandlers } from "../../server/jobs/registry";
+import { allJobHandlers } from "../../server/job-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
 import { seedDemo } from "../../server/services/demo-clinic";
 import { seedPatientRecord } from "../setup/patient-record";

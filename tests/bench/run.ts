@@ -7,9 +7,13 @@ import { runCallBench } from "./calls";
 import { runExportBench } from "./export";
 import { runFaceBench } from "./face";
 import { runFaultBench } from "./faults";
+import { runThroughputBench } from "./throughput";
+import { runWireBytesBench } from "./wire-bytes";
 import { runWhiteboardBench } from "./whiteboard";
 
 const benches: [string, () => Promise<Record<string, string | number>[]>][] = [
+  ["Bytes over the wire (issue 18)", runWireBytesBench],
+  ["Throughput: step test, one and two processes (issue 18)", runThroughputBench],
   ["Live calls (issue 5)", runCallBench],
   ["Whiteboard (issue 6)", runWhiteboardBench],
   ["Face snapshots (issue 7)", runFaceBench],

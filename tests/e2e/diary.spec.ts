@@ -13,6 +13,8 @@ test("diary: entry with ratings, consent, guided capture (rest + smile), trend, 
   const patient = await (await browser.newContext()).newPage();
   const requests: string[] = [];
   patient.on("request", (r) => requests.push(r.url()));
+  const consoleMessages: string[] = [];
+  patient.on("console", (m) => consoleMessages.push(m.text()));
 
   await logIn(patient, "patient1@demo.clinic");
   await expect(patient.getByRole("heading", { name: "Face observation diary" })).toBeVisible();
@@ -42,6 +44,8 @@ test("diary: entry with ratings, consent, guided capture (rest + smile), trend, 
   await patient.getByRole("button", { name: "Start capture" }).click({ timeout: 60_000 });
   const step = patient.getByRole("heading", { level: 2 });
   await expect(step).toHaveText("Rest");
+  // MediaPipe's usage log (sent every 60 s and on close) is answered in the page and never reaches the network.
+  expect(await patient.evaluate(() => fetch("https://odml.pa.googleapis.com/v1/log", { method: "POST", body: "x" }).then((r) => r.status))).toBe(204);
   for (const name of ["Eyebrow raise", "Gentle eye closure", "Tight eye closure"]) {
     await expect(step).toHaveText(name, { timeout: 30_000 });
     await patient.getByRole("button", { name: "I can't do this yet" }).click();
@@ -61,13 +65,15 @@ test("diary: entry with ratings, consent, guided capture (rest + smile), trend, 
   await expect(patient.getByText("Your face snapshot is saved.")).toBeVisible();
   await expect(patient.getByText("Smile feels a little easier")).toBeVisible();
   await expect(patient.getByText("Face snapshot (2 expressions)")).toBeVisible();
-  await expect(patient.getByText("Mouth corner height at rest (left − right)")).toBeVisible();
+  await expect(patient.getByText("Mouth corner height at rest (your left side minus your right)")).toBeVisible();
   await expect(patient.getByText("Smile movement balance (weaker ÷ stronger side)")).toBeVisible();
   // Nothing came from another origin (wasm and model are served by the app).
   const origin = new URL(patient.url()).origin;
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:"))).toEqual([]);
   expect(requests.some((u) => u.includes(`${MEDIAPIPE_WASM_URL}/vision_wasm_internal.wasm`))).toBe(true);
   expect(requests.some((u) => u.endsWith(FACE_MODEL_URL))).toBe(true);
+  expect(requests.filter((u) => u.includes("odml.pa.googleapis.com"))).toEqual([]);
+  expect(consoleMessages.filter((m) => m.includes("odml.pa.googleapis.com"))).toEqual([]);
 
   // The trend shows the point, as a chart and as a table.
   await patient.getByRole("link", { name: "See the trend" }).click();

@@ -6,7 +6,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { addCalendarDays, addCalendarMonths } from "../../server/domain/journey/calendar-date";
 import { calendarDaysBetween, todayIn } from "../../server/domain/journey/zoned-time";
-import { parseCalendarEvents } from "../../server/calendar/ics";
+import { parseCalendarEvents } from "../setup/calendar-events";
 import { localInputValue } from "../../web/components/local-time";
 import { expectAccessible, logIn, waitForMail } from "./support/helpers";
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureCapture } from "../../server/domain/symmetry/test-support";
+import { framedFixtureCapture } from "../../server/domain/symmetry/test-support";
 import type { Actor } from "../../server/services/context";
 import { seedDemo } from "../../server/services/demo-clinic";
 import { proposeSessionPlan } from "../../server/services/journey";
@@ -68,8 +68,7 @@ async function emit(w: World, who: Who, event: string, payload: unknown): Promis
 
 const snapshotBody = () => ({
   captures: (["rest", "big_smile"] as const).map((expression, i) => {
-    const c = fixtureCapture(i === 0 ? "london-004_rest.jpg" : "london-004_smile.jpg", expression);
-    return { ...c, landmarks: c.landmarks.map((l) => [l.x, l.y, l.z]), blendshapes: [] };
+    return framedFixtureCapture(i === 0 ? "london-004_rest.jpg" : "london-004_smile.jpg", expression);
   }),
 });
 

@@ -16,7 +16,7 @@ import { sql } from "kysely";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRouteTable } from "../../server/api";
-import { allJobHandlers } from "../../server/jobs/registry";
+import { allJobHandlers } from "../../server/job-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
 import { socketEvents } from "../../server/realtime/events";
 import { requestDataExport } from "../../server/services/data-rights";

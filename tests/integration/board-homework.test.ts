@@ -13,7 +13,7 @@ import { migrateToLatest } from "../../db/migrate";
 import { createApp } from "../../server/app";
 import { type HomeworkItem } from "../../server/domain/collab/homework-list";
 import { parseEnv } from "../../server/env";
-import { allJobHandlers } from "../../server/jobs/registry";
+import { allJobHandlers } from "../../server/job-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
 import { createLogger } from "../../server/logger";
 import { attachRealtime } from "../../server/realtime/socket-server";

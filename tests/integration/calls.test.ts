@@ -52,11 +52,11 @@ describe.each(databaseKinds)("live sessions on %s (peer-to-peer)", (kind) => {
   it("a therapist schedules a session for their patient in their own zone; the patient is invited", async () => {
     const therapist = await userId(s, "therapist1@demo.clinic");
     const patient = await userId(s, "patient1@demo.clinic");
-    const result = await scheduleSessionForPatient(s.services, { userId: therapist.id, role: "therapist", name: therapist.name, timeZone: "Europe/Sofia" }, { patientId: patient.id, kind: "supporting", startsAtLocal: "2031-03-30T10:00" });
+    const result = await scheduleSessionForPatient(s.services, { userId: therapist.id, role: "therapist", name: therapist.name, timeZone: "Europe/Sofia" }, { patientId: patient.id, kind: "supporting", startsAtLocal: "2031-03-31T10:00" });
     expect(result.ok).toBe(true);
     const row = await s.database.db.selectFrom("clinicalSession").select(["startsAt", "endsAt"]).where("id", "=", result.ok ? result.value.sessionId : "").executeTakeFirstOrThrow();
-    expect(row.startsAt.toISOString()).toBe("2031-03-30T07:00:00.000Z"); // 10:00 in Sofia (UTC+3 in summer time)
-    const overlap = await scheduleSessionForPatient(s.services, { userId: therapist.id, role: "therapist", name: therapist.name, timeZone: "Europe/Sofia" }, { patientId: patient.id, kind: "supporting", startsAtLocal: "2031-03-30T10:30" });
+    expect(row.startsAt.toISOString()).toBe("2031-03-31T07:00:00.000Z"); // a Monday, 10:00 in Sofia (UTC+3 in summer time)
+    const overlap = await scheduleSessionForPatient(s.services, { userId: therapist.id, role: "therapist", name: therapist.name, timeZone: "Europe/Sofia" }, { patientId: patient.id, kind: "supporting", startsAtLocal: "2031-03-31T10:30" });
     expect(overlap).toMatchObject({ ok: false, fieldErrors: { startsAtLocal: expect.stringMatching(/already have a session/) } });
     const other = await userId(s, "patient3@demo.clinic"); // therapist2's patient
     const notMine = await scheduleSessionForPatient(s.services, { userId: therapist.id, role: "therapist", name: therapist.name, timeZone: "Europe/Sofia" }, { patientId: other.id, kind: "supporting", startsAtLocal: "2031-04-30T10:00" });

@@ -2,7 +2,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../db/schema";
 import { createJobWorker } from "../../server/jobs/worker";
-import { allJobHandlers } from "../../server/jobs/registry";
+import { allJobHandlers } from "../../server/job-handlers";
 import { databaseKinds } from "../setup/databases";
 import { seedPatientRecord } from "../setup/patient-record";
 import { pdfText } from "../setup/pdf-text";

@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureCapture } from "../../server/domain/symmetry/test-support";
+import { framedFixtureCapture, rotateCapture3d, fixtureCapture } from "../../server/domain/symmetry/test-support";
 import { SYMMETRY_ALGORITHM_VERSION } from "../../server/domain/symmetry";
-import { diaryJobHandlers } from "../../server/jobs/diary-handlers";
+import { diaryJobHandlers } from "../../server/services/diary/job-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
 import { DEMO_USERS, seedDemo } from "../../server/services/demo-clinic";
 import { recomputeStaleSnapshots } from "../../server/services/diary";
@@ -21,10 +21,7 @@ import { createClient, createTestApp, type TestApp } from "../setup/test-app";
 type Client = ReturnType<typeof createClient>;
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
 
-function capture(name: string, expression: string) {
-  const c = fixtureCapture(name, expression as never);
-  return { ...c, landmarks: c.landmarks.map((l) => [l.x, l.y, l.z]), blendshapes: [] };
-}
+const capture = (name: string, expression: string) => framedFixtureCapture(name, expression as never);
 const goodSnapshot = () => ({ captures: [capture("london-004_rest.jpg", "rest"), capture("london-004_smile.jpg", "big_smile")] });
 
 describe.each(databaseKinds)("diary on %s", (kind) => {
@@ -79,6 +76,11 @@ describe.each(databaseKinds)("diary on %s", (kind) => {
     expect(row.affectedSide).toBe(null); // demo patient has no intake
     const caps = await t.services.db.selectFrom("faceCapture").selectAll().where("snapshotId", "=", body.snapshotId).execute();
     expect(caps.map((x) => x.landmarks.length)).toEqual([478, 478]);
+    // Each expression is the median of its ten frames; the frames are kept, and so is the spread of each measure.
+    expect(caps.map((x) => x.frames?.length)).toEqual([10, 10]);
+    const stored = row.measures as { expressions: { spread?: { frames: number; leftMinusRightSd: Record<string, number> } }[] };
+    expect(stored.expressions[0]!.spread!.frames).toBe(10);
+    expect(stored.expressions[0]!.spread!.leftMinusRightSd.commissureHeight).toBeGreaterThan(0);
     expect(caps.every((x) => x.photoPath === null)).toBe(true);
   });
 
@@ -105,26 +107,51 @@ describe.each(databaseKinds)("diary on %s", (kind) => {
     const before = [await count("faceSnapshot"), await count("faceCapture"), await count("diaryEntry")];
     const post = (json: unknown) => c.patient1!.request("/api/diary/snapshots", { method: "POST", json });
     const wrongCount = goodSnapshot();
-    wrongCount.captures[0]!.landmarks = wrongCount.captures[0]!.landmarks.slice(0, 468);
+    wrongCount.captures[0]!.frames[3]!.landmarks = wrongCount.captures[0]!.frames[3]!.landmarks.slice(0, 468);
     let r = await post(wrongCount);
     expect(r.status).toBe(422);
     let body = (await r.json()) as { error: string; fieldErrors: Record<string, string> };
     expect(body.error).toBe("INVALID_SNAPSHOT");
-    expect(body.fieldErrors["captures[0].landmarks"]).toMatch(/exactly 478 landmarks/);
+    expect(body.fieldErrors["captures[0].frames[3].landmarks"]).toMatch(/exactly 478 landmarks/);
 
-    const nan = goodSnapshot() as { captures: { landmarks: unknown[] }[] };
-    nan.captures[1]!.landmarks[12] = [0.5, "NaN", 0];
+    const nan = goodSnapshot() as unknown as { captures: { frames: { landmarks: unknown[] }[] }[] };
+    nan.captures[1]!.frames[0]!.landmarks[12] = [0.5, "NaN", 0];
     r = await post(nan);
     body = await r.json();
     expect(r.status).toBe(422);
-    expect(body.fieldErrors["captures[1].landmarks[12].y"]).toMatch(/finite number/);
+    expect(body.fieldErrors["captures[1].frames[0].landmarks[12].y"]).toMatch(/finite number/);
 
     const tiny = goodSnapshot();
-    tiny.captures[0]!.landmarks = tiny.captures[0]!.landmarks.map(([x, y, z]) => [0.5 + (x! - 0.5) * 0.15, 0.5 + (y! - 0.5) * 0.15, z! * 0.15]);
+    for (const f of tiny.captures[0]!.frames) f.landmarks = f.landmarks.map(([x, y, z]) => [0.5 + (x - 0.5) * 0.15, 0.5 + (y - 0.5) * 0.15, z * 0.15]);
     r = await post(tiny);
     body = await r.json();
     expect(r.status).toBe(422);
-    expect(body.fieldErrors["captures[0].landmarks"]).toMatch(/implausible face size/);
+    expect(body.fieldErrors["captures[0].frames[0].landmarks"]).toMatch(/implausible face size/);
+
+    // Fewer than ten frames: one frame is not a measurement.
+    const few = goodSnapshot();
+    few.captures[0]!.frames = few.captures[0]!.frames.slice(0, 3);
+    r = await post(few);
+    body = await r.json();
+    expect(r.status).toBe(422);
+    expect(body.fieldErrors["captures[0].frames"]).toMatch(/10–30 accepted frames of the expression \(got 3\)/);
+
+    // The head turned 15° (only the landmarks: the matrix says frontal) is refused, naming the gate.
+    const turned = goodSnapshot();
+    const rotated = rotateCapture3d(fixtureCapture("london-004_rest.jpg"), 15, 0);
+    turned.captures[0]!.frames[5]!.landmarks = rotated.landmarks.map((l) => [l.x, l.y, l.z]);
+    r = await post(turned);
+    body = await r.json();
+    expect(r.status).toBe(422);
+    expect(body.error).toBe("CAPTURE_REFUSED");
+    expect(body.fieldErrors["captures[0].frames[5]"]).toMatch(/^yaw gate: the head is turned 1\d\.\d° \(yaw, by the face points\); at most 10° is accepted/);
+
+    // A resting face stored as a smile is refused: the blendshapes say it was no smile.
+    const notSmiling = { captures: [capture("london-004_rest.jpg", "rest"), capture("london-004_rest.jpg", "big_smile")] };
+    r = await post(notSmiling);
+    body = await r.json();
+    expect(r.status).toBe(422);
+    expect(body.fieldErrors["captures[1].expression"]).toBe("This did not look like a big smile \u2014 let's try again.");
 
     r = await post({ captures: "nope" });
     expect(r.status).toBe(422);

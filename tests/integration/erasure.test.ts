@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../db/schema";
 import { jsonb } from "../../server/jobs/queue";
-import { allJobHandlers } from "../../server/jobs/registry";
+import { allJobHandlers } from "../../server/job-handlers";
 import { createJobWorker } from "../../server/jobs/worker";
 import { writePhotoFile } from "../../server/services/diary/photo-store";
 import { purgeExpiredRetention } from "../../server/services/erasure";

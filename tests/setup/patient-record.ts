@@ -6,12 +6,12 @@
  * Used by the authorisation matrix and the export bench.
  */
 import type { HomeworkItem } from "../../server/domain/collab/homework-list";
-import { fixtureCapture } from "../../server/domain/symmetry/test-support";
+import { framedFixtureCapture } from "../../server/domain/symmetry/test-support";
 import type { Actor, AppServices } from "../../server/services/context";
 import { createDiaryEntry, grantFaceConsent, replyToDiaryEntry } from "../../server/services/diary";
 import { attachSnapshotPhoto, submitSnapshot } from "../../server/services/diary/snapshots";
 import { logPractice } from "../../server/services/homework/homework";
-import { persistSyncChanges } from "../../server/services/homework/session-sync";
+import { persistManySyncChanges } from "../../server/services/board/session-sync";
 import { acceptProposal, proposeSessionPlan, recordConsultationOutcome, recordProgramDecision, sendProposal } from "../../server/services/journey";
 import { saveIntake } from "../../server/services/journey/intake";
 import { planConclusionSession, recordSessionCompleted } from "../../server/services/journey/progress";
@@ -75,8 +75,7 @@ const homeworkItem = (id: string, title: string, order: string): HomeworkItem =>
 
 function snapshotCaptures(capturedAt: Date) {
   return ["rest", "big_smile"].map((expression, i) => {
-    const c = fixtureCapture(i === 0 ? "london-004_rest.jpg" : "london-004_smile.jpg", expression as never);
-    return { ...c, landmarks: c.landmarks.map((l) => [l.x, l.y, l.z]), blendshapes: [], capturedAt: capturedAt.toISOString() };
+    return { ...framedFixtureCapture(i === 0 ? "london-004_rest.jpg" : "london-004_smile.jpg", expression as never), capturedAt: capturedAt.toISOString() };
   });
 }
 
@@ -133,7 +132,7 @@ export async function seedPatientRecord(services: AppServices, options: RecordOp
   const practiceIds: string[] = [];
   for (const [i, sessionId] of sessionIds.entries()) {
     const items = [homeworkItem(`hw-${i}-a`, `${marker} homework: slow smile`, "V"), homeworkItem(`hw-${i}-b`, `${marker} homework: eyebrow lift`, "W")];
-    await persistSyncChanges(services, sessionId, { pages: [], elements: new Map(), homework: items });
+    await persistManySyncChanges(services, new Map([[sessionId, { pages: [], elements: new Map(), homework: items }]]));
     homeworkItemIds.push(...items.map((item) => item.id));
     practiceIds.push(must(await logPractice(services, patient, { minutes: 10, sessionId, itemIds: items.map((item) => item.id) }), "practice").id);
   }

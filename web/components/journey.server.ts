@@ -1,11 +1,7 @@
 /** What the journey pages share on the server: the acting user, and refusals mapped to HTTP answers. */
-import type { AppLoadContext } from "@remix-run/node";
-import type { Actor } from "../../server/services/context";
+import { isDomainError, statusOf } from "../../server/domain/domain-error";
 
-export function actorOf(context: AppLoadContext): Actor {
-  const session = context.session!;
-  return { userId: session.user.id, role: session.user.role, sessionId: session.sessionId, ip: context.clientIp };
-}
+export { actorOf } from "../../server/services/context";
 
 /**
  * Runs a service call; FORBIDDEN becomes 403 and NOT_FOUND 404 (a record the user may not see does not
@@ -15,10 +11,7 @@ export async function answering<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const code = (error as { code?: unknown })?.code;
-    const message = error instanceof Error ? error.message : "Not allowed";
-    if (code === "FORBIDDEN") throw new Response(message, { status: 403 });
-    if (code === "NOT_FOUND") throw new Response(message, { status: 404 });
+    if (isDomainError(error) && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) throw new Response(error.message, { status: statusOf(error.code) });
     throw error;
   }
 }

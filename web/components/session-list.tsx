@@ -1,10 +1,11 @@
 import { Link } from "@remix-run/react";
-import { formatDateTime, KIND_LABEL } from "./format-time";
+import { formatDateTime, kindLabel } from "./format-time";
 
 export interface SessionRow {
   id: string;
   kind: string;
   startsAt: string;
+  endsAt: string;
   status: string;
   otherName: string;
 }
@@ -17,7 +18,7 @@ export function SessionList({ sessions, timeZone, empty }: { sessions: SessionRo
       {sessions.map((s) => (
         <li key={s.id}>
           <Link to={`/sessions/${s.id}`}>
-            {KIND_LABEL[s.kind] ?? s.kind} with {s.otherName}
+            {kindLabel(s.kind, s.startsAt, s.endsAt)} with {s.otherName}
           </Link>
           <br />
           <span className="muted">

@@ -7,7 +7,7 @@ import { changePassword } from "../../server/services/accounts";
 import { listDataExports, requestDataExport } from "../../server/services/data-rights";
 import { myConsentHistory, withdrawFaceConsent } from "../../server/services/diary/consent";
 import { cancelErasure, erasureOverview, requestErasure } from "../../server/services/erasure";
-import { DomainError } from "../../server/domain/domain-error";
+import { DomainError, statusOf } from "../../server/domain/domain-error";
 import { formatDate } from "../components/diary/format";
 import { Field, FormError } from "../components/field";
 import { formFields } from "../components/form-data.server";
@@ -51,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return json<ActionData>({ done: "export", fieldErrors: {} });
       case "withdraw-consent": {
         const result = await withdrawFaceConsent(context.services, actor, fields);
-        if (!result.ok) return json<ActionData>({ fieldErrors: result.fieldErrors, formError: result.formError }, { status: result.status });
+        if (!result.ok) return json<ActionData>({ fieldErrors: result.fieldErrors, formError: result.formError }, { status: statusOf(result.code) });
         return json<ActionData>({ done: "withdrawn", fieldErrors: {} });
       }
       case "request-erasure":
@@ -66,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw error;
   }
   const result = await changePassword(context.services, actor, fields, request.headers);
-  if (!result.ok) return json<ActionData>({ fieldErrors: result.fieldErrors, formError: result.formError }, { status: result.status });
+  if (!result.ok) return json<ActionData>({ fieldErrors: result.fieldErrors, formError: result.formError }, { status: statusOf(result.code) });
   return json<ActionData>({ done: "password", fieldErrors: {} }, { headers: result.headers });
 }
 

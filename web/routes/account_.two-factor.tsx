@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data as json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { signedInDuringTwoFactorSetup } from "../../server/access/access";
+import { statusOf } from "../../server/domain/domain-error";
 import { confirmTwoFactorSetup, enrolmentQr, requiresTwoFactor, startTwoFactorSetup } from "../../server/services/two-factor";
 import { Field, FormError } from "../components/field";
 import { formFields } from "../components/form-data.server";
@@ -28,10 +29,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The key and backup codes travel back with the form (hidden fields), so a mistyped code keeps the same QR.
     const secret = fields.secret ?? "";
     const again = { secret, qrSvg: (await enrolmentQr(s.user.email, secret)) ?? "", backupCodes: (fields.backupCodes ?? "").split(" ").filter((c) => /^[A-Za-z0-9-]{1,20}$/.test(c)).slice(0, 10) };
-    return json<ActionData>({ step: "scan", ...again, fieldErrors: result.fieldErrors, formError: result.formError }, { status: result.status });
+    return json<ActionData>({ step: "scan", ...again, fieldErrors: result.fieldErrors, formError: result.formError }, { status: statusOf(result.code) });
   }
   const result = await startTwoFactorSetup(context.services, actor, request.headers, fields);
-  if (!result.ok) return json<ActionData>({ step: "password", fieldErrors: result.fieldErrors, formError: result.formError }, { status: result.status });
+  if (!result.ok) return json<ActionData>({ step: "password", fieldErrors: result.fieldErrors, formError: result.formError }, { status: statusOf(result.code) });
   return json<ActionData>({ step: "scan", ...result.value, fieldErrors: {} });
 }
 

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
-import type { Actor } from "../../server/services/context";
+import { actorOf } from "../../server/services/context";
 import { countPatients, listStaff } from "../../server/services/people";
 import { inviteStaff, listInvitations } from "../../server/services/staff-invitations";
 import { resetTwoFactor } from "../../server/services/two-factor";
@@ -14,11 +14,6 @@ import { WhoAmI } from "../components/who-am-i";
 
 export const handle = { access: rolesAccess("admin") };
 export const meta: MetaFunction = () => [{ title: "Clinic administration · Facial palsy rehabilitation" }];
-
-function actorOf(context: LoaderFunctionArgs["context"]): Actor {
-  const s = context.session!;
-  return { userId: s.user.id, role: s.user.role, sessionId: s.sessionId, ip: context.clientIp };
-}
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const actor = actorOf(context);

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { DIARY_INTERVAL_DAYS } from "../../server/domain/diary/diary-rules";
 import { getDiary, myFaceConsent, setDiaryInterval } from "../../server/services/diary";
-import { actorFrom, orRefuse } from "../components/diary/diary.server";
+import { actorOf, answering } from "../components/journey.server";
 import { EntryCard } from "../components/diary/entry-card";
 import { DueNotice } from "../components/diary/due-notice";
 import { formFields } from "../components/form-data.server";
@@ -12,8 +12,8 @@ export const handle = { access: rolesAccess("patient") };
 export const meta: MetaFunction = () => [{ title: "My diary · Facial palsy rehabilitation" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const actor = actorFrom(context);
-  const [diary, consent] = await Promise.all([orRefuse(() => getDiary(context.services, actor, actor.userId)), myFaceConsent(context.services, actor)]);
+  const actor = actorOf(context);
+  const [diary, consent] = await Promise.all([answering(() => getDiary(context.services, actor, actor.userId)), myFaceConsent(context.services, actor)]);
   return {
     timeZone: context.session!.user.timeZone,
     entries: diary.entries,
@@ -25,9 +25,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const actor = actorFrom(context);
+  const actor = actorOf(context);
   const fields = await formFields(request);
-  const result = await orRefuse(() => setDiaryInterval(context.services, actor, { ...fields, patientId: actor.userId }));
+  const result = await answering(() => setDiaryInterval(context.services, actor, { ...fields, patientId: actor.userId }));
   return result.ok ? { saved: true as const, fieldErrors: {} as Record<string, string> } : { saved: false as const, fieldErrors: result.fieldErrors };
 }
 

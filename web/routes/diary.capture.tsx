@@ -5,7 +5,7 @@ import { lazy, Suspense, useEffect, useState } from "react";
 import { rolesAccess } from "../../server/access/access";
 import { getDiaryEntry, myFaceConsent } from "../../server/services/diary";
 import { EXPRESSIONS } from "../../media/face/pose";
-import { actorFrom, orRefuse } from "../components/diary/diary.server";
+import { actorOf, answering } from "../components/journey.server";
 import type { CapturedExpression } from "../components/diary/capture-flow.client";
 
 export const handle = { access: rolesAccess("patient") };
@@ -15,13 +15,13 @@ export const meta: MetaFunction = () => [{ title: "Face snapshot · Facial palsy
 const CaptureFlow = lazy(() => import("../components/diary/capture-flow.client"));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const actor = actorFrom(context);
+  const actor = actorOf(context);
   const url = new URL(request.url);
   const consent = await myFaceConsent(context.services, actor);
   if (!consent.landmarks) throw redirect(`/diary/consent?next=${encodeURIComponent(url.pathname + url.search)}`);
   const entryId = url.searchParams.get("entry");
   if (entryId) {
-    const { entry } = await orRefuse(() => getDiaryEntry(context.services, actor, entryId));
+    const { entry } = await answering(() => getDiaryEntry(context.services, actor, entryId));
     if (entry.snapshot) throw redirect(`/diary/entries/${entryId}`);
   }
   // ?only=rest,big_smile runs a shorter sequence (the in-call flow and the benchmark use two expressions).

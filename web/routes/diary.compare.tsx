@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { getExpression, type ExpressionId } from "../../media/face/pose";
 import { getSnapshot } from "../../server/services/diary";
-import { actorFrom, orRefuse } from "../components/diary/diary.server";
+import { actorOf, answering } from "../components/journey.server";
 import { KeyMeasures } from "../components/diary/entry-card";
 import { FaceWireframe } from "../components/diary/face-wireframe";
 import { formatDate } from "../components/diary/format";
@@ -13,11 +13,11 @@ export const handle = { access: rolesAccess("patient", "therapist") };
 export const meta: MetaFunction = () => [{ title: "Compare snapshots · Facial palsy rehabilitation" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const actor = actorFrom(context);
+  const actor = actorOf(context);
   const url = new URL(request.url);
   const a = url.searchParams.get("a") ?? "";
   const b = url.searchParams.get("b") ?? a;
-  const [first, second] = await orRefuse(() => Promise.all([getSnapshot(context.services, actor, a), getSnapshot(context.services, actor, b)]));
+  const [first, second] = await answering(() => Promise.all([getSnapshot(context.services, actor, a), getSnapshot(context.services, actor, b)]));
   if (first.patientId !== second.patientId) throw new Response("Both snapshots must belong to the same patient.", { status: 400 });
   const strip = (s: typeof first) => ({ id: s.id, patientId: s.patientId, capturedAt: s.capturedAt, keyMeasures: s.keyMeasures, captures: s.captures });
   return { first: strip(first), second: strip(second), expression: (url.searchParams.get("expression") ?? "rest") as ExpressionId, timeZone: context.session!.user.timeZone, role: actor.role };

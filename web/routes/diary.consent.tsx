@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { grantFaceConsent, myFaceConsent, withdrawFaceConsent } from "../../server/services/diary";
-import { actorFrom } from "../components/diary/diary.server";
+import { actorOf } from "../components/journey.server";
 import { formatDate } from "../components/diary/format";
 import { FormError } from "../components/field";
 import { formFields } from "../components/form-data.server";
@@ -12,11 +12,11 @@ export const handle = { access: rolesAccess("patient") };
 export const meta: MetaFunction = () => [{ title: "Face snapshots: your consent · Facial palsy rehabilitation" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { consent: await myFaceConsent(context.services, actorFrom(context)), timeZone: context.session!.user.timeZone };
+  return { consent: await myFaceConsent(context.services, actorOf(context)), timeZone: context.session!.user.timeZone };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const actor = actorFrom(context);
+  const actor = actorOf(context);
   const fields = await formFields(request);
   const next = new URL(request.url).searchParams.get("next");
   if (fields.intent === "withdraw") {

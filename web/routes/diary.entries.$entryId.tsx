@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { getDiaryEntry, myFaceConsent, replyToDiaryEntry } from "../../server/services/diary";
-import { actorFrom, orRefuse } from "../components/diary/diary.server";
+import { actorOf, answering } from "../components/journey.server";
 import { EntryCard } from "../components/diary/entry-card";
 import { formFields } from "../components/form-data.server";
 
@@ -11,15 +11,15 @@ export const handle = { access: rolesAccess("patient", "therapist") };
 export const meta: MetaFunction = () => [{ title: "Diary entry · Facial palsy rehabilitation" }];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const actor = actorFrom(context);
-  const { entry, viewer, patientId } = await orRefuse(() => getDiaryEntry(context.services, actor, params.entryId ?? ""));
+  const actor = actorOf(context);
+  const { entry, viewer, patientId } = await answering(() => getDiaryEntry(context.services, actor, params.entryId ?? ""));
   const consent = viewer === "patient" ? await myFaceConsent(context.services, actor) : null;
   return { entry, viewer, patientId, timeZone: context.session!.user.timeZone, hasConsent: Boolean(consent?.landmarks) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
-  const result = await orRefuse(() => replyToDiaryEntry(context.services, actorFrom(context), { entryId: params.entryId, body: fields.body }));
+  const result = await answering(() => replyToDiaryEntry(context.services, actorOf(context), { entryId: params.entryId, body: fields.body }));
   return result.ok ? { ok: true as const, fieldErrors: {} as Record<string, string> } : { ok: false as const, fieldErrors: result.fieldErrors };
 }
 

@@ -7,7 +7,7 @@ import { rolesAccess } from "../../server/access/access";
 import { DIARY_BODY_MAX_CHARS, DIARY_RATINGS } from "../../server/domain/diary/diary-rules";
 import { createDiaryEntry, loadDiaryDraft, myFaceConsent } from "../../server/services/diary";
 import { FormError } from "../components/field";
-import { actorFrom } from "../components/diary/diary.server";
+import { actorOf } from "../components/journey.server";
 import { formFields } from "../components/form-data.server";
 
 export const handle = { access: rolesAccess("patient") };
@@ -18,7 +18,7 @@ const DRAFT_SAVE_DELAY_MS = 800;
 const LOCAL_KEY = "diary-draft";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const actor = actorFrom(context);
+  const actor = actorOf(context);
   const [draft, consent] = await Promise.all([loadDiaryDraft(context.services, actor), myFaceConsent(context.services, actor)]);
   const today = DateTime.fromJSDate(context.services.now(), { zone: context.session!.user.timeZone }).toISODate()!;
   return { draft, today, hasConsent: Boolean(consent.landmarks) };
@@ -26,7 +26,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
-  const result = await createDiaryEntry(context.services, actorFrom(context), fields);
+  const result = await createDiaryEntry(context.services, actorOf(context), fields);
   if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError };
   const next = fields.next === "snapshot" ? `/diary/capture?entry=${result.value.entryId}` : `/diary/entries/${result.value.entryId}?saved=1`;
   return redirect(next);

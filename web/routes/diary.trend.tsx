@@ -2,15 +2,15 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { getSymmetryTrend } from "../../server/services/diary";
-import { actorFrom, orRefuse } from "../components/diary/diary.server";
+import { actorOf, answering } from "../components/journey.server";
 import { TrendSection } from "../components/diary/trend-section";
 
 export const handle = { access: rolesAccess("patient") };
 export const meta: MetaFunction = () => [{ title: "My symmetry trend · Facial palsy rehabilitation" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const actor = actorFrom(context);
-  return { trend: await orRefuse(() => getSymmetryTrend(context.services, actor, actor.userId)), timeZone: context.session!.user.timeZone };
+  const actor = actorOf(context);
+  return { trend: await answering(() => getSymmetryTrend(context.services, actor, actor.userId)), timeZone: context.session!.user.timeZone };
 }
 
 export default function MyTrend() {

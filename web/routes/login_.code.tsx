@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
   const result = await completeTwoFactorSignIn(context.services, request.headers, fields, context.clientIp);
-  if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError, expired: result.status === 401 };
+  if (!result.ok) return { fieldErrors: result.fieldErrors, formError: result.formError, expired: result.code === "UNAUTHENTICATED" };
   const to = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), `/${result.value.role}`);
   return redirect(to, { headers: result.headers });
 }

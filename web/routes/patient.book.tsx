@@ -15,6 +15,7 @@ import {
   rescheduleConsultation,
 } from "../../server/services/journey";
 import { formatMoney } from "../../server/domain/journey/billing";
+import { FINAL_STATUSES } from "../../server/domain/journey/program-state";
 import { FormError } from "../components/field";
 import { formatDateTime, formatTime } from "../components/format-time";
 import { EligibilityNotice, formatDayHeading, TextAreaField } from "../components/journey";
@@ -23,7 +24,6 @@ import { actorOf, answering, formObject } from "../components/journey.server";
 export const handle = { access: rolesAccess("patient") };
 export const meta: MetaFunction = () => [{ title: "Book a consultation · Facial palsy rehabilitation" }];
 
-const FINAL = ["finished", "not_suitable", "cancelled", "clinic_visit_planned"];
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const actor = actorOf(context);
@@ -33,7 +33,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     Promise.all([getIntake(services, actor), getEligibility(services, actor), mySchedule(services, actor), programOverview(services, actor), loadJourneySettings(services.db), listMyInvoices(services, actor)]),
   );
   const current = schedule.ok ? schedule.value.sessions.find((s) => s.kind === "consultation" && s.status === "scheduled" && new Date(s.endsAt.utc) > services.now()) : undefined;
-  const enrolled = program !== null && !FINAL.includes(program.status);
+  const enrolled = program !== null && !FINAL_STATUSES.includes(program.status);
   let slots: { therapistId: string; therapistName: string; startsAt: string; date: string; time: string }[] = [];
   if (intake && !enrolled) {
     const open = await listOpenConsultationSlots(services, actor, current ? { therapistId: current.therapistId } : {});

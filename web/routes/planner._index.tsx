@@ -7,7 +7,7 @@ import { startOfLocalDay, todayIn } from "../../server/domain/journey/zoned-time
 import { listStaff } from "../../server/services/people";
 import { listUnpaidInvoices, packagesToShip, plannerCalendar, plannerQueue, recordPayment, recordWelcomePackageShipment } from "../../server/services/journey";
 import { Field, FormError } from "../components/field";
-import { formatDateTime, formatTime, KIND_LABEL } from "../components/format-time";
+import { formatDateTime, formatTime, kindLabel } from "../components/format-time";
 import { formatDayHeading, SelectField, STATUS_LABEL } from "../components/journey";
 import { actorOf, answering, formObject } from "../components/journey.server";
 import { WhoAmI } from "../components/who-am-i";
@@ -183,7 +183,7 @@ export default function PlannerHome() {
                     <strong>
                       {formatTime(s.startsAt, user.timeZone)}–{formatTime(s.endsAt, user.timeZone)}
                     </strong>{" "}
-                    {s.therapistName} with {s.patientName} · {KIND_LABEL[s.kind] ?? s.kind}
+                    {s.therapistName} with {s.patientName} · {kindLabel(s.kind, s.startsAt, s.endsAt)}
                     {s.sequence ? ` ${s.sequence}` : ""}
                     {s.status === "completed" ? " · done" : ""}
                   </li>

@@ -3,10 +3,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { lazy, Suspense, useEffect, useState } from "react";
 import { signedIn } from "../../server/access/access";
 import { DomainError } from "../../server/domain/domain-error";
-import { type AttendanceSummary, getAttendance, getCallContext } from "../../server/services/calls";
-import { canJoinSession, overrideUnpaidBlock } from "../../server/services/journey";
+import { type AttendanceSummary, getAttendance } from "../../server/services/calls";
+import { overrideUnpaidBlock } from "../../server/services/journey";
+import { getCallContext } from "../../server/services/sessions/access";
+import { blockPaymentState } from "../../server/services/sessions/payment-state";
 import { FormError } from "../components/field";
-import { formatDateTime, formatTime, KIND_LABEL } from "../components/format-time";
+import { formatDateTime, formatTime, kindLabel } from "../components/format-time";
 import { TextAreaField } from "../components/journey";
 import { actorOf, answering, formObject } from "../components/journey.server";
 import { adherenceForTherapist } from "../../server/services/homework/homework";
@@ -28,8 +30,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     const other = ctx.myRole === "patient" ? ctx.therapist.name : ctx.patient.name;
     // A program session of an unpaid block waits for the payment (or a recorded override); the call refuses it too.
     let unpaid: string | null = null;
-    if (ctx.kind === "program" && (ctx.availability.state === "open" || ctx.availability.state === "too_early")) {
-      const decision = await canJoinSession(context.services, { userId: ctx.therapist.id, role: "therapist", sessionId: "", ip: "" }, ctx.sessionId);
+    if (ctx.availability.state === "open" || ctx.availability.state === "too_early") {
+      const decision = await blockPaymentState(context.services.db, ctx.sessionId);
       if (!decision.allowed && decision.code === "BLOCK_UNPAID") unpaid = decision.message;
     }
     // Before and during the session, the therapist sees how the homework went since the last one.
@@ -48,7 +50,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       adherence,
       attendance: attendance && {
         actualMinutes: attendance.actualMinutes,
-        rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null })),
+        rows: attendance.rows.map((r) => ({ name: r.name, joinedAt: r.joinedAt.toISOString(), leftAt: r.leftAt?.toISOString() ?? null, intervals: r.intervals.map((i) => ({ from: i.joinedAt.toISOString(), to: i.leftAt?.toISOString() ?? null })) })),
       },
     };
   } catch (error) {
@@ -113,7 +115,7 @@ export default function SessionPage() {
   return (
     <>
       <h1>
-        {KIND_LABEL[data.kind] ?? "Session"} with {data.otherName}
+        {kindLabel(data.kind, data.startsAt, data.endsAt)} with {data.otherName}
       </h1>
       <p className="muted">
         {formatDateTime(data.startsAt, timeZone)} – {formatTime(data.endsAt, timeZone)} ({timeZone})
@@ -137,7 +139,7 @@ export default function SessionPage() {
               myName={data.myName}
               otherName={data.otherName}
               endsAt={data.endsAt}
-              kindLabel={KIND_LABEL[data.kind] ?? data.kind}
+              kindLabel={kindLabel(data.kind, data.startsAt, data.endsAt)}
               timeZone={timeZone}
             />
           </Suspense>
@@ -169,6 +171,7 @@ export default function SessionPage() {
                 <th scope="col">Participant</th>
                 <th scope="col">Joined</th>
                 <th scope="col">Left</th>
+                <th scope="col">Connected</th>
               </tr>
             </thead>
             <tbody>
@@ -177,6 +180,7 @@ export default function SessionPage() {
                   <td>{r.name}</td>
                   <td>{formatTime(r.joinedAt, timeZone)}</td>
                   <td>{r.leftAt ? formatTime(r.leftAt, timeZone) : "—"}</td>
+                  <td>{r.intervals.map((i) => `${formatTime(i.from, timeZone)}–${i.to ? formatTime(i.to, timeZone) : "now"}`).join(", ")}</td>
                 </tr>
               ))}
             </tbody>

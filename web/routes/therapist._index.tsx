@@ -7,7 +7,7 @@ import { DECISION_LABEL } from "../../server/domain/journey/program-state";
 import { adherenceForTherapist } from "../../server/services/homework/homework";
 import { consultationsAwaitingOutcome, programsAwaitingDecision, recordProgramDecision, therapistPrograms } from "../../server/services/journey";
 import { AdherenceChart, AdherenceFigures } from "../components/homework/adherence-chart";
-import { listMyPatients, scheduleSessionForPatient } from "../../server/services/therapist-sessions";
+import { kindsTherapistsBook, listMyPatients, scheduleSessionForPatient } from "../../server/services/therapist-sessions";
 import { FormError } from "../components/field";
 import { STATUS_LABEL } from "../components/journey";
 import { actorOf, answering } from "../components/journey.server";
@@ -20,13 +20,14 @@ export const meta: MetaFunction = () => [{ title: "My patients · Facial palsy r
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { id, name, role, timeZone } = context.session!.user;
-  const [sessions, patients, awaitingOutcome, adherence, awaitingDecision, programs] = await Promise.all([
+  const [sessions, patients, awaitingOutcome, adherence, awaitingDecision, programs, kinds] = await Promise.all([
     listMySessions(context.services, { userId: id, role }),
     listMyPatients(context.services, actorOf(context)),
     consultationsAwaitingOutcome(context.services, actorOf(context)),
     adherenceForTherapist(context.services, actorOf(context)),
     programsAwaitingDecision(context.services, actorOf(context)),
     therapistPrograms(context.services, actorOf(context)),
+    kindsTherapistsBook(context.services),
   ]);
   return {
     user: { name, role, timeZone },
@@ -36,6 +37,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     adherence,
     awaitingDecision,
     programs,
+    kinds,
   };
 }
 
@@ -53,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TherapistHome() {
-  const { user, sessions, patients, awaitingOutcome, adherence, awaitingDecision, programs } = useLoaderData<typeof loader>();
+  const { user, sessions, patients, awaitingOutcome, adherence, awaitingDecision, programs, kinds } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = (data?.intent === "schedule" ? data.fieldErrors : {}) as Record<string, string>;
@@ -170,12 +172,18 @@ export default function TherapistHome() {
               </div>
               <div className="field">
                 <label htmlFor="kind">Kind of session</label>
-                <select id="kind" name="kind" defaultValue="supporting">
-                  <option value="consultation">Consultation (40 min)</option>
-                  <option value="program">Program session (1 h 30)</option>
-                  <option value="conclusion">Conclusion session (30 min)</option>
-                  <option value="supporting">Supporting session (1 h 30)</option>
+                <select id="kind" name="kind" defaultValue="supporting" aria-invalid={errors.kind ? true : undefined} aria-describedby={errors.kind ? "kind-error" : undefined}>
+                  {kinds.map((k) => (
+                    <option key={k.kind} value={k.kind}>
+                      {k.label}
+                    </option>
+                  ))}
                 </select>
+                {errors.kind ? (
+                  <span className="field-error" id="kind-error" role="alert">
+                    {errors.kind}
+                  </span>
+                ) : null}
               </div>
               <div className="field">
                 <label htmlFor="startsAtLocal">Start ({user.timeZone})</label>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { rolesAccess } from "../../server/access/access";
 import { getDiary, getSymmetryTrend, setDiaryInterval } from "../../server/services/diary";
-import { actorFrom, orRefuse } from "../components/diary/diary.server";
+import { actorOf, answering } from "../components/journey.server";
 import { DueNotice } from "../components/diary/due-notice";
 import { EntryCard } from "../components/diary/entry-card";
 import { TrendSection } from "../components/diary/trend-section";
@@ -12,10 +12,10 @@ export const handle = { access: rolesAccess("therapist") };
 export const meta: MetaFunction = () => [{ title: "Patient diary · Facial palsy rehabilitation" }];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const actor = actorFrom(context);
+  const actor = actorOf(context);
   const patientId = params.patientId ?? "";
-  const diary = await orRefuse(() => getDiary(context.services, actor, patientId));
-  const trend = await orRefuse(() => getSymmetryTrend(context.services, actor, patientId));
+  const diary = await answering(() => getDiary(context.services, actor, patientId));
+  const trend = await answering(() => getSymmetryTrend(context.services, actor, patientId));
   return {
     patient: diary.patient,
     entries: diary.entries,
@@ -29,7 +29,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
-  const result = await orRefuse(() => setDiaryInterval(context.services, actorFrom(context), { ...fields, patientId: params.patientId }));
+  const result = await answering(() => setDiaryInterval(context.services, actorOf(context), { ...fields, patientId: params.patientId }));
   return result.ok ? { saved: true } : { saved: false };
 }
 

@@ -32,6 +32,13 @@ export interface Dosage {
   minutes: number;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The dosage as one sentence, the same on the page, in the e-mail and on the printed sheet. */
+export function dosageText(d: Dosage): string {
+  return `${plural(d.repetitions, "repetition")} × ${plural(d.sets, "set")}, ${d.timesPerDay === 1 ? "once" : `${d.timesPerDay} times`} a day, about ${plural(d.minutes, "minute")}`;
+}
+
 export interface HomeworkItem extends Versioned, Dosage {
   /** Fractional index: the list shows items by `order`, then id. */
   order: string;

@@ -7,7 +7,7 @@
  * A window cannot cross midnight; enter 22:00–24:00 and 00:00–02:00 instead (they merge into one).
  */
 import { addCalendarDays, type IsoDate, isIsoDate, isoWeekday } from "./calendar-date";
-import { DomainError, type FieldError } from "./domain-error";
+import { DomainError, type FieldError } from "../domain-error";
 import {
   assertInstant,
   isValidTimeZone,

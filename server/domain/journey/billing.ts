@@ -6,7 +6,7 @@
  * so a 9-session program has three blocks and a 12-session one four.
  */
 import { DateTime } from "luxon";
-import { DomainError } from "./domain-error";
+import { DomainError } from "../domain-error";
 import { assertInstant, assertTimeZone } from "./zoned-time";
 
 export interface BillingSettings {

@@ -6,7 +6,7 @@
  * refused: every outcome that is not "eligible" carries a message for the patient.
  */
 import { addCalendarMonths, compareIsoDates, type IsoDate, isIsoDate } from "./calendar-date";
-import { DomainError, type FieldError } from "./domain-error";
+import { DomainError, type FieldError } from "../domain-error";
 import { isValidTimeZone } from "./zoned-time";
 
 export const CONDITIONS = ["bells_palsy", "ramsay_hunt", "other_peripheral"] as const;

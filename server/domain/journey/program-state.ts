@@ -12,7 +12,7 @@
  * patient accepts or asks for changes. So there is one awaiting_plan / plan_proposed pair and the state
  * remembers which track is being planned, instead of three copies of both.
  */
-import { DomainError } from "./domain-error";
+import { DomainError } from "../domain-error";
 
 export const PROGRAM_STATUSES = [
   "consultation_booked",

@@ -7,7 +7,7 @@
  */
 import { addCalendarDays, type IsoDate } from "./calendar-date";
 import { type AvailabilityRules, openSlots, type TimeRange } from "./availability";
-import { DomainError, type FieldError } from "./domain-error";
+import { DomainError, type FieldError } from "../domain-error";
 import {
   assertInstant,
   assertTimeZone,

@@ -4,7 +4,7 @@
  */
 import { DateTime } from "luxon";
 import { type IsoDate, isIsoDate } from "./calendar-date";
-import { DomainError } from "./domain-error";
+import { DomainError } from "../domain-error";
 import { assertInstant, assertTimeZone } from "./zoned-time";
 
 export const WORKING_DAYS_PER_WEEK = 5;

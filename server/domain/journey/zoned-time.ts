@@ -9,7 +9,7 @@
 import { DateTime } from "luxon";
 import { isValidTimeZone } from "../time-zone";
 import { addCalendarDays, type IsoDate, parseIsoDate } from "./calendar-date";
-import { DomainError } from "./domain-error";
+import { DomainError } from "../domain-error";
 
 export { isValidTimeZone } from "../time-zone";
 

@@ -35,6 +35,12 @@ export const HEALTHY_BAND: Readonly<Record<BandedMeasure, HealthyBand>> = {
   mouthMidlineDeviation: { median: 1.17, p90: 2.41, max: 3.19, unit: "mm" },
 };
 
+/** Where each healthy range shown as context comes from (docs/face-measures.md, "Healthy ranges"). */
+export const HEALTHY_SOURCE = {
+  rest: "healthy faces at rest and smiling (32 photos: 12 people of the Face Research Lab London Set and 8 selfies of one person)",
+  smileMovementRatio: "12 healthy people of the Face Research Lab London Set, rest → smile",
+} as const;
+
 /**
  * "typical": ≤ p90 of healthy faces; "unusual": above p90 but within the healthy range; "outside": beyond the
  * largest healthy value seen plus {@link HEALTHY_MAX_MARGIN} (the maximum of only 32 images underestimates the

@@ -54,6 +54,10 @@ export {
   type HealthyBand,
 } from "./healthy-band";
 
+export { MIN_FRAMES, MAX_FRAMES, medianCapture, frameSpread, validateFramedCapture, type FrameSpread, type FramedCapture, type SpreadKey } from "./frames";
+export { poseGate, rulerAgreement, intercanthalWidthMm, MAX_RULER_DISAGREEMENT, type GateFailure } from "./capture-gates";
+export { poseFromLandmarks, deRotate } from "./landmark-pose";
+
 import { SYMMETRY_ALGORITHM_VERSION } from "./constants";
 
 /** True when a stored result was computed by an older algorithm and should be recomputed from its stored captures. */

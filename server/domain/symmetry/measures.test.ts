@@ -32,19 +32,23 @@ function lr(m: ExpressionMeasures, key: StaticMeasureKey): number {
 }
 
 describe("measures against the research notes (§6.2 per-fixture table)", () => {
-  it("reproduces the published values for london-004 at rest", () => {
+  it("stays within 1.5 mm / 1.5° of the published 2-D values for london-004 at rest (now in the head's own frame)", () => {
     const m = staticOf(REST_004);
-    expect(m.frame.ipdMm).toBeCloseTo(56.7, 1);
-    expect(m.frame.irisDiameterPx).toBeCloseTo(37.8, 1);
-    expect(m.measures.browHeight.right).toBeCloseTo(22.5, 1);
-    expect(m.measures.browHeight.left).toBeCloseTo(21.7, 1);
-    expect(m.measures.palpebralFissureHeight.right).toBeCloseTo(8.5, 1);
-    expect(m.measures.commissureHeight.right).toBeCloseTo(69.3, 1);
-    expect(m.measures.commissureHeight.left).toBeCloseTo(66.7, 1);
-    expect(m.measures.commissureExcursion.left).toBeCloseTo(27.8, 1);
-    expect(m.measures.smileAngle.right).toBeCloseTo(103.4, 1);
-    expect(m.measures.oralOcularDistance.right).toBeCloseTo(69.7, 1);
-    expect(m.mouthMidlineDeviation).toBeCloseTo(2.9, 1);
+    // The notes' values are 2-D projections of a head turned 2.8° (yaw) and −2.4° (pitch); the measures now
+    // undo that pose, so they differ slightly; the yaw-sensitive mouth midline moves most.
+    const near = (value: number | null, published: number, tol = 1.5) => expect(Math.abs((value as number) - published)).toBeLessThan(tol);
+    near(m.frame.ipdMm, 56.7, 0.5);
+    near(m.frame.irisDiameterPx, 37.8, 0.2);
+    near(m.measures.browHeight.right, 22.5);
+    near(m.measures.browHeight.left, 21.7);
+    near(m.measures.palpebralFissureHeight.right, 8.5, 0.3);
+    near(m.measures.commissureHeight.right, 69.3);
+    near(m.measures.commissureHeight.left, 66.7);
+    near(m.measures.commissureExcursion.left, 27.8);
+    near(m.measures.smileAngle.right, 103.4);
+    near(m.measures.oralOcularDistance.right, 69.7);
+    expect(m.mouthMidlineDeviation).toBeGreaterThan(1.5);
+    expect(m.mouthMidlineDeviation).toBeLessThan(2.9);
   });
 
   it("gives plausible IPD (50–75 mm) and eye/brow values on every fixture", () => {
@@ -79,7 +83,8 @@ describe("healthy faces fall within the healthy band", () => {
   const EYES_AND_BROWS: StaticMeasureKey[] = ["browHeight", "palpebralFissureHeight", "mrd1", "mrd2"];
   const classes: BandClass[] = [];
 
-  for (const name of HEALTHY_IMAGES) {
+  // The rolled selfie (20°) is outside the roll gate: it would be refused at upload.
+  for (const name of HEALTHY_IMAGES.filter((n) => n !== "selfie-lisa_head-roll.jpg")) {
     it(`${name}: no measure beyond the healthy range, eyes and brows within 0.9 mm`, () => {
       const r = computeSnapshotMeasures({ captures: [fixtureCapture(name)] });
       const asym = r.expressions[0].staticAsymmetry;
@@ -96,9 +101,10 @@ describe("healthy faces fall within the healthy band", () => {
   }
 
   it("most healthy values are in the typical (p90) band", () => {
-    expect(classes.length).toBeGreaterThan(60);
+    expect(classes.length).toBeGreaterThan(50);
     const typical = classes.filter((c) => c === "typical").length / classes.length;
-    expect(typical).toBeGreaterThan(0.8);
+    // The band was measured with the 2-D method (notes §6.2); in the head's own frame a few more values sit just above p90.
+    expect(typical).toBeGreaterThan(0.75);
   });
 });
 

@@ -23,6 +23,8 @@ import {
   type HeadFrame,
   type HeadPose,
 } from "./head-frame";
+import type { FrameSpread } from "./frames";
+import { deRotate, poseFromLandmarks } from "./landmark-pose";
 import { classifyLeftRightDifference, type BandClass } from "./healthy-band";
 import { LOWER_OUTER_LIP, SIDE_INDICES, STABLE_POINTS, toPixels, type PixelPoint, type Side, type SideIndices } from "./landmarks";
 import { applySimilarity, fitSimilarity3d, type Vec3 } from "./similarity-fit";
@@ -120,6 +122,10 @@ export interface FrameInfo {
   readonly imageRollDeg: number;
   /** Pose from the transformation matrix. */
   readonly pose: HeadPose;
+  /** Pose from the landmarks themselves (the measures are taken after undoing it). */
+  readonly landmarkPose: HeadPose;
+  /** Medial-canthus distance by the iris ruler (mm): the second ruler for later snapshots. */
+  readonly intercanthalWidthMm: number;
   /** Capture-quality warnings (pose beyond the gate, small iris). The measures are still computed. */
   readonly warnings: readonly string[];
 }
@@ -169,6 +175,8 @@ export interface ExpressionResult {
   /** Rest → expression measures; null for rest itself or when the snapshot has no rest capture. */
   readonly dynamic: DynamicMeasures | null;
   readonly dynamicAsymmetry: Readonly<Record<DynamicMeasureKey, SideAsymmetry>> | null;
+  /** Spread of the left − right differences over the frames this expression is the median of (when known). */
+  readonly spread?: FrameSpread;
 }
 
 export interface SymmetryConstants {
@@ -191,6 +199,8 @@ export interface MeasureOptions {
   readonly affectedSide?: Side;
   /** Override the iris constant (stored in the result). Defaults to IRIS_DIAMETER_MM. */
   readonly irisDiameterMm?: number;
+  /** Per expression, the spread over the frames each capture is the median of. */
+  readonly spreads?: Readonly<Partial<Record<ExpressionId, FrameSpread>>>;
 }
 
 export function currentConstants(irisDiameterMm: number = IRIS_DIAMETER_MM): SymmetryConstants {
@@ -207,15 +217,20 @@ export function currentConstants(irisDiameterMm: number = IRIS_DIAMETER_MM): Sym
 
 interface Prepared {
   readonly capture: ExpressionCapture;
+  /** Pixel points as detected. */
+  readonly raw: PixelPoint[];
+  /** Pixel points in the head's own frame. */
   readonly px: PixelPoint[];
   readonly frame: HeadFrame;
   readonly fp: FramePoint[];
 }
 
 function prepare(capture: ExpressionCapture, irisDiameterMm: number): Prepared {
-  const px = toPixels(capture.landmarks, capture.imageWidth, capture.imageHeight);
+  // Static measures are taken in the head's own frame: a head turned or tilted within the gates measures as a frontal one.
+  const raw = toPixels(capture.landmarks, capture.imageWidth, capture.imageHeight);
+  const px = deRotate(raw);
   const frame = buildHeadFrame(px, irisDiameterMm);
-  return { capture, px, frame, fp: projectAll(frame, px) };
+  return { capture, raw, px, frame, fp: projectAll(frame, px) };
 }
 
 function dist(a: FramePoint, b: FramePoint): number {
@@ -277,10 +292,15 @@ function sideStatic(fp: readonly FramePoint[], s: SideIndices, llMid: FramePoint
 
 function frameInfo(p: Prepared): FrameInfo {
   const pose = poseFromTransformationMatrix(p.capture.transformationMatrix);
+  const landmarkPose = poseFromLandmarks(p.raw);
+  const imageRollDeg = buildHeadFrame(p.raw, p.frame.irisDiameterMm).rollDeg;
+  const ic = [p.px[SIDE_INDICES.right.medialCanthus], p.px[SIDE_INDICES.left.medialCanthus]];
   const warnings: string[] = [];
   if (Math.abs(pose.yawDeg) > POSE_LIMITS_DEG.yaw) warnings.push(`yaw ${pose.yawDeg.toFixed(1)}° exceeds ±${POSE_LIMITS_DEG.yaw}°`);
   if (Math.abs(pose.pitchDeg) > POSE_LIMITS_DEG.pitch) warnings.push(`pitch ${pose.pitchDeg.toFixed(1)}° exceeds ±${POSE_LIMITS_DEG.pitch}°`);
-  const roll = Math.max(Math.abs(pose.rollDeg), Math.abs(p.frame.rollDeg));
+  if (Math.abs(landmarkPose.yawDeg) > POSE_LIMITS_DEG.yaw) warnings.push(`yaw ${landmarkPose.yawDeg.toFixed(1)}° (face points) exceeds ±${POSE_LIMITS_DEG.yaw}°`);
+  if (Math.abs(landmarkPose.pitchDeg) > POSE_LIMITS_DEG.pitch) warnings.push(`pitch ${landmarkPose.pitchDeg.toFixed(1)}° (face points) exceeds ±${POSE_LIMITS_DEG.pitch}°`);
+  const roll = Math.max(Math.abs(pose.rollDeg), Math.abs(imageRollDeg));
   if (roll > POSE_LIMITS_DEG.roll) warnings.push(`roll ${roll.toFixed(1)}° exceeds ±${POSE_LIMITS_DEG.roll}°`);
   const smallIris = Math.min(p.frame.irisDiameterPxLeft, p.frame.irisDiameterPxRight);
   if (smallIris < MIN_CAPTURE_IRIS_PX) warnings.push(`iris ${smallIris.toFixed(1)} px is below ${MIN_CAPTURE_IRIS_PX} px`);
@@ -288,8 +308,10 @@ function frameInfo(p: Prepared): FrameInfo {
     irisDiameterPx: p.frame.irisDiameterPx,
     mmPerPx: p.frame.mmPerPx,
     ipdMm: p.frame.ipdMm,
-    imageRollDeg: p.frame.rollDeg,
+    imageRollDeg,
     pose,
+    landmarkPose,
+    intercanthalWidthMm: Math.hypot(ic[0].x - ic[1].x, ic[0].y - ic[1].y) * p.frame.mmPerPx,
     warnings,
   };
 }
@@ -495,6 +517,7 @@ export function computeSnapshotMeasures(snapshot: unknown, options: MeasureOptio
       staticAsymmetry: staticAsymmetry(statics[i], affectedSide),
       dynamic,
       dynamicAsymmetry: dynamic ? dynamicAsymmetry(dynamic, affectedSide) : null,
+      ...(options.spreads?.[p.capture.expression] ? { spread: options.spreads[p.capture.expression] } : {}),
     };
   });
   return {

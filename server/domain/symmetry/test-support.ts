@@ -71,3 +71,42 @@ export function transformCapture(
   });
   return { ...c, imageWidth: t.width, imageHeight: t.height, landmarks };
 }
+
+/**
+ * Turn the head in 3-D: rotate the pixel-space landmarks (x·w, y·h, z·w) about their centroid by yaw (about the
+ * image's vertical axis), then pitch (about the horizontal axis), and re-normalise. The transformation matrix is
+ * left as it was, as if only the landmarks had been rotated.
+ */
+export function rotateCapture3d(c: ExpressionCapture, yawDeg: number, pitchDeg: number): ExpressionCapture {
+  const px = c.landmarks.map((l) => [l.x * c.imageWidth, l.y * c.imageHeight, l.z * c.imageWidth] as const);
+  const m = [0, 1, 2].map((k) => px.reduce((s, p) => s + p[k]!, 0) / px.length);
+  const y = (yawDeg * Math.PI) / 180;
+  const p = (pitchDeg * Math.PI) / 180;
+  const landmarks = px.map(([x0, y0, z0]) => {
+    let dx = x0 - m[0]!;
+    let dy = y0 - m[1]!;
+    let dz = z0 - m[2]!;
+    // Yaw + turns the head towards the patient's left: their left side (image right) moves away (z grows).
+    [dx, dz] = [Math.cos(y) * dx - Math.sin(y) * dz, Math.sin(y) * dx + Math.cos(y) * dz];
+    // Pitch + = chin down: the lower face moves away (z grows).
+    [dy, dz] = [Math.cos(p) * dy - Math.sin(p) * dz, Math.sin(p) * dy + Math.cos(p) * dz];
+    return { x: (m[0]! + dx) / c.imageWidth, y: (m[1]! + dy) / c.imageHeight, z: (m[2]! + dz) / c.imageWidth };
+  });
+  return { ...c, landmarks };
+}
+
+/**
+ * A fixture as the capture page uploads it: `n` frames of the expression (the fixture's landmarks with a
+ * deterministic jitter of up to ±`jitterPx` px, as a steady head gives), compact [x, y, z] landmarks.
+ */
+export function framedFixtureCapture(name: string, expression: ExpressionId = "rest", n = 10, jitterPx = 0.5) {
+  const c = fixtureCapture(name, expression);
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const frames = Array.from({ length: n }, () => ({
+    landmarks: c.landmarks.map((l) => [l.x + (rand() * jitterPx) / c.imageWidth, l.y + (rand() * jitterPx) / c.imageHeight, l.z] as [number, number, number]),
+    transformationMatrix: c.transformationMatrix.slice(),
+    blendshapes: (c.blendshapes ?? []).slice(),
+  }));
+  return { expression, imageWidth: c.imageWidth, imageHeight: c.imageHeight, frames };
+}

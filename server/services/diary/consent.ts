@@ -48,12 +48,12 @@ export async function grantFaceConsent(services: AppServices, actor: Actor, inpu
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return { ok: false, status: 422, fieldErrors };
+    return { ok: false, code: "INVALID_INPUT", fieldErrors };
   }
   const now = services.now();
   const current = await loadFaceConsent(services.db, actor.userId);
   if (parsed.data.scope === "photos" && !current.landmarks) {
-    return { ok: false, status: 422, fieldErrors: {}, formError: "First agree to face measurements; keeping pictures is an extra step." };
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: {}, formError: "First agree to face measurements; keeping pictures is an extra step." };
   }
   if (!current[parsed.data.scope]) {
     await services.db.transaction().execute(async (trx) => {
@@ -80,7 +80,7 @@ export interface WithdrawResult {
 export async function withdrawFaceConsent(services: AppServices, actor: Actor, input: unknown): Promise<FormResult<WithdrawResult>> {
   assertPatientSelf(actor);
   const parsed = withdrawSchema.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: { scope: "Choose what to withdraw" } };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: { scope: "Choose what to withdraw" } };
   const now = services.now();
   const patientId = actor.userId;
   const scopes: FaceConsentScope[] = parsed.data.scope === "all" ? ["landmarks", "photos"] : ["photos"];

@@ -13,10 +13,9 @@ import { fieldErrorsOf } from "../accounts";
 import type { Actor, AppServices } from "../context";
 import { assertDiaryReader, assertPatientSelf, audit, logEvent, type DiaryViewer } from "./access";
 import { loadDiaryStatus, scheduleDiaryReminder, type DiaryStatus } from "./reminders";
+import { isUuid } from "../../domain/ids";
 import { ensureFresh } from "./snapshots";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: unknown): v is string => typeof v === "string" && UUID.test(v);
 
 const rating = z
   .union([z.number(), z.string()])
@@ -58,15 +57,15 @@ export interface DiaryEntryView {
 export async function createDiaryEntry(services: AppServices, actor: Actor, input: unknown): Promise<FormResult<{ entryId: string }>> {
   assertPatientSelf(actor);
   const parsed = entrySchema.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const data = parsed.data;
   const user = await services.db.selectFrom("user").select("timeZone").where("id", "=", actor.userId).executeTakeFirstOrThrow();
   const date = DateTime.fromISO(data.entryDate, { zone: user.timeZone });
   const today = DateTime.fromJSDate(services.now(), { zone: user.timeZone }).startOf("day");
-  if (!date.isValid) return { ok: false, status: 422, fieldErrors: { entryDate: "Choose a real date" } };
-  if (date > today) return { ok: false, status: 422, fieldErrors: { entryDate: "The date cannot be in the future" } };
+  if (!date.isValid) return { ok: false, code: "INVALID_INPUT", fieldErrors: { entryDate: "Choose a real date" } };
+  if (date > today) return { ok: false, code: "INVALID_INPUT", fieldErrors: { entryDate: "The date cannot be in the future" } };
   if (!data.body && DIARY_RATING_KEYS.every((k) => data[k] === null)) {
-    return { ok: false, status: 422, fieldErrors: { body: "Write a few words or choose at least one rating" }, formError: "The entry is empty." };
+    return { ok: false, code: "INVALID_INPUT", fieldErrors: { body: "Write a few words or choose at least one rating" }, formError: "The entry is empty." };
   }
   const now = services.now();
   const entryId = await services.db.transaction().execute(async (trx) => {
@@ -174,7 +173,7 @@ const replySchema = z.object({
 /** The patient's therapist answers an entry; the patient gets an e-mail (through the queue) and a live notice. */
 export async function replyToDiaryEntry(services: AppServices, actor: Actor, input: unknown): Promise<FormResult<{ replyId: string }>> {
   const parsed = replySchema.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const { patientId, viewer } = await getDiaryEntry(services, actor, parsed.data.entryId);
   if (viewer !== "therapist") throw new DomainError("FORBIDDEN", "Only the patient's therapist can answer a diary entry.");
   const now = services.now();
@@ -201,7 +200,7 @@ export type DiaryDraft = z.infer<typeof draftSchema>;
 export async function saveDiaryDraft(services: AppServices, actor: Actor, input: unknown): Promise<FormResult<{ updatedAt: string }>> {
   assertPatientSelf(actor);
   const parsed = draftSchema.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const now = services.now();
   await services.db
     .insertInto("diaryDraft")
@@ -231,7 +230,7 @@ const intervalSchema = z.object({
 /** The patient or their therapist sets how often the diary is due; the reminder moves with it. */
 export async function setDiaryInterval(services: AppServices, actor: Actor, input: unknown): Promise<FormResult<{ intervalDays: number }>> {
   const parsed = intervalSchema.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, status: 422, fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) };
   const { patientId, intervalDays } = parsed.data;
   await assertDiaryReader(services.db, actor, patientId);
   const now = services.now();

@@ -5,23 +5,32 @@
  */
 import {
   computeSnapshotMeasures,
+  EXPRESSION_IDS,
+  frameSpread,
   needsRecompute,
   poseFromTransformationMatrix,
+  poseGate,
+  rulerAgreement,
   SYMMETRY_ALGORITHM_VERSION,
-  validateSnapshot,
+  validateFramedCapture,
   type ExpressionCapture,
+  type ExpressionId,
+  type FramedCapture,
   type SymmetryResult,
 } from "../../domain/symmetry";
+import type { StoredFrame } from "../../../db/schema-diary";
+import { expressionScore, getExpression } from "../../../media/face/expressions";
 import { isExpressionId } from "../../domain/symmetry";
 import { buildTrend, keyMeasures, type TrendSeries } from "../../domain/diary/trend";
 import { DomainError } from "../../domain/domain-error";
 import { jsonb, type Queryable } from "../../jobs/queue";
-import { getCallContext } from "../calls";
+import { getCallContext } from "../sessions/access";
 import type { Actor, AppServices } from "../context";
 import type { FormResult } from "../accounts";
 import { assertDiaryReader, assertPatientSelf, audit, logEvent } from "./access";
 import { requireConsent } from "./consent";
-import { createSnapshotEntry, isUuid } from "./entries";
+import { isUuid } from "../../domain/ids";
+import { createSnapshotEntry } from "./entries";
 import { PHOTO_MAX_BYTES, readPhotoFile, sniffPhoto, writePhotoFile, deletePhotoFiles } from "./photo-store";
 
 /** Most blendshapes one capture may carry (MediaPipe has 52). */
@@ -36,6 +45,42 @@ export interface SnapshotSaved {
   capturedAt: string;
   expressions: string[];
   keyMeasures: ReturnType<typeof keyMeasures>;
+}
+
+function refused(code: string, fieldErrors: Record<string, string>): FormResult<never> & { code: string } {
+  const reasons = Object.entries(fieldErrors).slice(0, 3).map(([k, v]) => `${k} ${v}`).join("; ");
+  return { ok: false, code, fieldErrors, formError: "The face measurements could not be saved: " + reasons };
+}
+
+function expressionNoun(id: ExpressionId): string {
+  const label = getExpression(id).label.toLowerCase();
+  return /^[aeiou]/.test(label) ? `an ${label}` : `a ${label}`;
+}
+
+function toStoredFrame(c: ExpressionCapture): StoredFrame {
+  return { landmarks: c.landmarks.map((l) => [l.x, l.y, l.z]), transformationMatrix: c.transformationMatrix.slice(), blendshapes: (c.blendshapes ?? []).slice() };
+}
+
+function fromStoredFrame(row: { expression: string; imageWidth: number; imageHeight: number }, f: StoredFrame): ExpressionCapture {
+  return {
+    expression: row.expression as ExpressionId,
+    imageWidth: row.imageWidth,
+    imageHeight: row.imageHeight,
+    landmarks: f.landmarks.map(([x, y, z]) => ({ x, y, z })),
+    transformationMatrix: f.transformationMatrix,
+    blendshapes: f.blendshapes,
+  };
+}
+
+/** The inter-canthal width (mm) of the patient's first snapshot with a resting face: the second ruler. */
+async function baselineIntercanthalMm(services: AppServices, patientId: string): Promise<number | null> {
+  const rows = await services.db.selectFrom("faceSnapshot").select(["id", "measures", "algorithmVersion"]).where("patientId", "=", patientId).orderBy("capturedAt", "asc").execute();
+  for (const row of rows) {
+    const [fresh] = await ensureFresh(services, [row]);
+    const rest = (fresh!.measures as SymmetryResult).expressions.find((e) => e.expression === "rest");
+    if (rest?.static.frame.intercanthalWidthMm) return rest.static.frame.intercanthalWidthMm;
+  }
+  return null;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -56,12 +101,27 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
   assertPatientSelf(actor);
   const patientId = actor.userId;
   await requireConsent(services.db, patientId, "landmarks");
-  if (!isRecord(input)) return { ok: false, status: 422, code: "INVALID_SNAPSHOT", fieldErrors: { form: "must be a JSON object" } };
+  if (!isRecord(input)) return { ok: false, code: "INVALID_SNAPSHOT", fieldErrors: { form: "must be a JSON object" } };
   const fieldErrors: Record<string, string> = {};
-  const validation = validateSnapshot({ captures: input.captures });
-  if (!validation.ok) for (const e of validation.errors) fieldErrors[e.path || "captures"] ??= e.message;
-  const now = services.now();
   const captures = Array.isArray(input.captures) ? (input.captures as unknown[]) : [];
+  if (captures.length === 0) fieldErrors.captures = "must be a non-empty array of expression captures";
+  if (captures.length > EXPRESSION_IDS.length) fieldErrors.captures = `has ${captures.length} captures; at most one per expression (${EXPRESSION_IDS.length})`;
+  const framed: FramedCapture[] = [];
+  const seen = new Set<string>();
+  if (!fieldErrors.captures) {
+    captures.forEach((c, i) => {
+      const r = validateFramedCapture(c);
+      if (!r.ok) {
+        for (const e of r.errors) fieldErrors[`captures[${i}]${e.path ? "." + e.path : ""}`] ??= e.message;
+        return;
+      }
+      const expression = r.value.capture.expression;
+      if (seen.has(expression)) fieldErrors[`captures[${i}].expression`] = `"${expression}" is captured more than once`;
+      seen.add(expression);
+      framed.push(r.value);
+    });
+  }
+  const now = services.now();
   const capturedAts: Date[] = captures.map((c, i) => {
     const raw = isRecord(c) ? c.capturedAt : undefined;
     if (raw === undefined) return now;
@@ -72,7 +132,8 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
     return t;
   });
   captures.forEach((c, i) => {
-    if (isRecord(c) && Array.isArray(c.blendshapes) && c.blendshapes.length > MAX_BLENDSHAPES) fieldErrors[`captures[${i}].blendshapes`] = `at most ${MAX_BLENDSHAPES} blendshapes`;
+    const frames = isRecord(c) && Array.isArray(c.frames) ? (c.frames as unknown[]) : [];
+    if (frames.some((f) => isRecord(f) && Array.isArray(f.blendshapes) && f.blendshapes.length > MAX_BLENDSHAPES)) fieldErrors[`captures[${i}].frames`] = `at most ${MAX_BLENDSHAPES} blendshapes per frame`;
   });
   const rawEntryId = input.entryId ?? null;
   const rawSessionId = input.sessionId ?? null;
@@ -80,9 +141,25 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
   if (rawSessionId !== null && !isUuid(rawSessionId)) fieldErrors.sessionId = "must be a session id";
   const entryId = isUuid(rawEntryId) ? rawEntryId : null;
   const sessionId = isUuid(rawSessionId) ? rawSessionId : null;
-  if (Object.keys(fieldErrors).length || !validation.ok) {
-    return { ok: false, status: 422, code: "INVALID_SNAPSHOT", fieldErrors, formError: "The face measurements could not be saved: " + Object.entries(fieldErrors).slice(0, 3).map(([k, v]) => `${k} ${v}`).join("; ") };
-  }
+  if (Object.keys(fieldErrors).length) return refused("INVALID_SNAPSHOT", fieldErrors);
+  // The gates the capture page applies, checked again here: pose (by the landmarks and by the matrix), the
+  // expression itself, and the iris ruler against the baseline's inter-canthal width.
+  const baselineIcw = await baselineIntercanthalMm(services, patientId);
+  framed.forEach((f, i) => {
+    f.frames.some((frame, j) => {
+      const fail = poseGate(frame);
+      if (fail) fieldErrors[`captures[${i}].frames[${j}]`] = `${fail.gate} gate: ${fail.message}`;
+      return fail !== null;
+    });
+    const expression = f.capture.expression;
+    if (!f.capture.blendshapes?.length) fieldErrors[`captures[${i}].blendshapes`] = "are needed to check the expression";
+    else if (!expressionScore(expression, f.capture.blendshapes).confirmed) {
+      fieldErrors[`captures[${i}].expression`] = `This did not look like ${expressionNoun(expression)} — let's try again.`;
+    }
+    const ruler = baselineIcw === null ? null : rulerAgreement(f.capture, baselineIcw);
+    if (ruler) fieldErrors[`captures[${i}].landmarks`] = `ruler gate: ${ruler.message}`;
+  });
+  if (Object.keys(fieldErrors).length) return refused("CAPTURE_REFUSED", fieldErrors);
   if (sessionId !== null) {
     const call = await getCallContext(services, { userId: patientId, role: "patient" }, sessionId);
     if (call.myRole !== "patient") throw new DomainError("FORBIDDEN", "This is not your session.");
@@ -92,12 +169,13 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
     if (!entry) throw new DomainError("NOT_FOUND", "There is no such diary entry.");
     if (entry.patientId !== patientId) throw new DomainError("FORBIDDEN", "This diary entry belongs to someone else.");
     const taken = await services.db.selectFrom("faceSnapshot").select("id").where("entryId", "=", entryId).executeTakeFirst();
-    if (taken) return { ok: false, status: 409, code: "CONFLICT", fieldErrors: { entryId: "This entry already has a face snapshot" } };
+    if (taken) return { ok: false, code: "CONFLICT", fieldErrors: { entryId: "This entry already has a face snapshot" } };
   }
-  const snapshot = validation.value;
+  const snapshot = { captures: framed.map((f) => f.capture) };
+  const spreads = Object.fromEntries(framed.map((f) => [f.capture.expression, f.spread]));
   const affectedSide = await affectedSideOf(services.db, patientId);
   const started = performance.now();
-  const result = computeSnapshotMeasures(snapshot, affectedSide ? { affectedSide } : {});
+  const result = computeSnapshotMeasures(snapshot, { ...(affectedSide ? { affectedSide } : {}), spreads });
   const computeMs = performance.now() - started;
   const capturedAt = new Date(Math.max(...capturedAts.map((d) => d.getTime())));
   const user = await services.db.selectFrom("user").select("timeZone").where("id", "=", patientId).executeTakeFirstOrThrow();
@@ -124,6 +202,7 @@ export async function submitSnapshot(services: AppServices, actor: Actor, input:
           capturedAt: capturedAts[i] ?? now,
           photoPath: null,
           photoMime: null,
+          frames: jsonb(framed[i]!.frames.map(toStoredFrame)),
         })
         .execute();
     }
@@ -152,14 +231,14 @@ export async function attachSnapshotPhoto(
   if (!snap) throw new DomainError("NOT_FOUND", "There is no such snapshot.");
   if (snap.patientId !== actor.userId) throw new DomainError("FORBIDDEN", "This snapshot belongs to someone else.");
   await requireConsent(services.db, actor.userId, "photos");
-  if (!isExpressionId(input.expression)) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { expression: "is not one of the captured expressions" } };
+  if (!isExpressionId(input.expression)) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { expression: "is not one of the captured expressions" } };
   const limit = Math.min(PHOTO_MAX_BYTES, services.env.UPLOAD_LIMIT_BYTES);
-  if (input.bytes.length === 0) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { photo: "The picture is empty" } };
-  if (input.bytes.length > limit) return { ok: false, status: 413, code: "PHOTO_TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
+  if (input.bytes.length === 0) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "The picture is empty" } };
+  if (input.bytes.length > limit) return { ok: false, code: "PHOTO_TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
   const type = sniffPhoto(input.bytes);
-  if (!type) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { photo: "This is not a JPEG, PNG or WebP picture" } };
+  if (!type) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "This is not a JPEG, PNG or WebP picture" } };
   const capture = await services.db.selectFrom("faceCapture").select(["id", "photoPath"]).where("snapshotId", "=", snap.id).where("expression", "=", input.expression).executeTakeFirst();
-  if (!capture) return { ok: false, status: 422, code: "INVALID_PHOTO", fieldErrors: { expression: "This expression was not captured in this snapshot" } };
+  if (!capture) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { expression: "This expression was not captured in this snapshot" } };
   const relative = await writePhotoFile(services, actor.userId, capture.id, type.ext, input.bytes);
   await services.db.updateTable("faceCapture").set({ photoPath: relative, photoMime: type.mime }).where("id", "=", capture.id).execute();
   if (capture.photoPath && capture.photoPath !== relative) await deletePhotoFiles(services, [capture.photoPath]);
@@ -229,7 +308,7 @@ export async function getSymmetryTrend(services: AppServices, actor: Actor, pati
   const captures = rows.length ? await services.db.selectFrom("faceCapture").select(["snapshotId", "expression", "photoPath"]).where("snapshotId", "in", rows.map((r) => r.id)).execute() : [];
   await audit(services.db, actor, patientId, "diary_trend.read", "diary", patientId);
   return {
-    series: buildTrend(fresh.map((r) => ({ id: r.id, capturedAt: r.capturedAt, result: r.measures as SymmetryResult }))),
+    series: buildTrend(fresh.map((r) => ({ id: r.id, capturedAt: r.capturedAt, result: r.measures as SymmetryResult })), { affectedSide: await affectedSideOf(services.db, patientId) }),
     snapshots: fresh.map((r) => ({
       id: r.id,
       entryId: r.entryId,
@@ -257,7 +336,8 @@ export async function recomputeSnapshot(services: AppServices, snapshotId: strin
     transformationMatrix: r.transformationMatrix,
     blendshapes: r.blendshapes,
   }));
-  const result = computeSnapshotMeasures({ captures }, snap.affectedSide ? { affectedSide: snap.affectedSide } : {});
+  const spreads = Object.fromEntries(rows.filter((r) => r.frames && r.frames.length >= 2).map((r) => [r.expression, frameSpread(r.frames!.map((f) => fromStoredFrame(r, f)))]));
+  const result = computeSnapshotMeasures({ captures }, { ...(snap.affectedSide ? { affectedSide: snap.affectedSide } : {}), spreads });
   await services.db.updateTable("faceSnapshot").set({ measures: jsonb(result), algorithmVersion: result.algorithmVersion, computedAt: services.now() }).where("id", "=", snapshotId).execute();
   return result;
 }

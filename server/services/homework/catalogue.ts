@@ -13,7 +13,8 @@ import { DOSAGE_BOUNDS } from "../../domain/collab/homework-list";
 import { IMAGE_EXTENSION, sniffImageType } from "../../domain/homework/image-type";
 import type { FormResult } from "../accounts";
 import type { AppServices } from "../context";
-import { type HomeworkUser, isUuid, sessionTherapist, sessionParticipant } from "./common";
+import { isUuid } from "../../domain/ids";
+import { type CallUser, sessionParticipant, sessionTherapist } from "../sessions/access";
 import { demoDrawingPng } from "./demo-illustrations";
 
 export interface TechniqueView {
@@ -24,12 +25,12 @@ export interface TechniqueView {
   illustrations: { id: string; caption: string }[];
 }
 
-function requireCatalogueEditor(user: HomeworkUser): void {
+function requireCatalogueEditor(user: CallUser): void {
   if (user.role !== "admin" && user.role !== "therapist") throw new DomainError("FORBIDDEN", "Only therapists and administrators manage the technique catalogue.");
 }
 
 /** Every technique not archived, with its illustrations (for the catalogue page and the call panels). */
-export async function listTechniques(services: AppServices, user: HomeworkUser): Promise<TechniqueView[]> {
+export async function listTechniques(services: AppServices, user: CallUser): Promise<TechniqueView[]> {
   requireCatalogueEditor(user);
   const techniques = await services.db.selectFrom("technique").selectAll().where("archivedAt", "is", null).orderBy("name").execute();
   const illustrations = await services.db
@@ -72,10 +73,10 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-export async function createTechnique(services: AppServices, user: HomeworkUser, input: unknown): Promise<FormResult<{ id: string }>> {
+export async function createTechnique(services: AppServices, user: CallUser, input: unknown): Promise<FormResult<{ id: string }>> {
   requireCatalogueEditor(user);
   const parsed = techniqueSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error), code: "INVALID_INPUT" };
   const now = services.now();
   const row = await services.db
     .insertInto("technique")
@@ -86,7 +87,7 @@ export async function createTechnique(services: AppServices, user: HomeworkUser,
   return { ok: true, value: { id: row.id } };
 }
 
-export async function archiveTechnique(services: AppServices, user: HomeworkUser, techniqueId: string): Promise<void> {
+export async function archiveTechnique(services: AppServices, user: CallUser, techniqueId: string): Promise<void> {
   requireCatalogueEditor(user);
   if (!isUuid(techniqueId)) throw new DomainError("NOT_FOUND", "No such technique.");
   const result = await services.db.updateTable("technique").set({ archivedAt: services.now() }).where("id", "=", techniqueId).executeTakeFirst();
@@ -113,7 +114,7 @@ async function storeImage(services: AppServices, bytes: Uint8Array): Promise<{ s
   return { storageKey, contentType, byteSize: bytes.length };
 }
 
-export async function addTechniqueIllustration(services: AppServices, user: HomeworkUser, techniqueId: string, bytes: Uint8Array, caption = ""): Promise<{ id: string }> {
+export async function addTechniqueIllustration(services: AppServices, user: CallUser, techniqueId: string, bytes: Uint8Array, caption = ""): Promise<{ id: string }> {
   requireCatalogueEditor(user);
   if (!isUuid(techniqueId)) throw new DomainError("NOT_FOUND", "No such technique.");
   const technique = await services.db.selectFrom("technique").select("id").where("id", "=", techniqueId).executeTakeFirst();
@@ -127,7 +128,7 @@ export async function addTechniqueIllustration(services: AppServices, user: Home
 }
 
 /** A board export (or another image) the session's therapist adds to the session's illustrations. */
-export async function addSessionIllustration(services: AppServices, user: HomeworkUser, sessionId: string, bytes: Uint8Array, caption = ""): Promise<{ id: string }> {
+export async function addSessionIllustration(services: AppServices, user: CallUser, sessionId: string, bytes: Uint8Array, caption = ""): Promise<{ id: string }> {
   await sessionTherapist(services, user, sessionId);
   const stored = await storeImage(services, bytes);
   const row = await services.db
@@ -139,7 +140,7 @@ export async function addSessionIllustration(services: AppServices, user: Homewo
   return row;
 }
 
-export async function listSessionIllustrations(services: AppServices, user: HomeworkUser, sessionId: string): Promise<{ id: string; caption: string; createdAt: Date }[]> {
+export async function listSessionIllustrations(services: AppServices, user: CallUser, sessionId: string): Promise<{ id: string; caption: string; createdAt: Date }[]> {
   await sessionParticipant(services, user, sessionId);
   return services.db.selectFrom("illustration").select(["id", "caption", "createdAt"]).where("sessionId", "=", sessionId).orderBy("createdAt").execute();
 }
@@ -156,7 +157,7 @@ export async function illustrationBytes(services: AppServices, storageKey: strin
  * An illustration for a signed-in user: catalogue images are generic teaching material any user of
  * the clinic may see; a session's board exports only its participants.
  */
-export async function readIllustration(services: AppServices, user: HomeworkUser, illustrationId: string): Promise<{ bytes: Buffer; contentType: string; fileName: string }> {
+export async function readIllustration(services: AppServices, user: CallUser, illustrationId: string): Promise<{ bytes: Buffer; contentType: string; fileName: string }> {
   if (!isUuid(illustrationId)) throw new DomainError("NOT_FOUND", "No such illustration.");
   const row = await services.db.selectFrom("illustration").selectAll().where("id", "=", illustrationId).executeTakeFirst();
   if (!row) throw new DomainError("NOT_FOUND", "No such illustration.");

@@ -4,7 +4,7 @@
  */
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { type HomeworkItem, reconcileHomework, visibleHomework } from "../../domain/collab/homework-list";
+import { dosageText, type HomeworkItem, reconcileHomework, visibleHomework } from "../../domain/collab/homework-list";
 import { DomainError } from "../../domain/domain-error";
 import { type AdherenceSummary, localDate, nextReminderAt, summariseAdherence } from "../../domain/homework/adherence";
 import { enqueueJob, jsonb, type Queryable } from "../../jobs/queue";
@@ -12,17 +12,13 @@ import type { FormResult } from "../accounts";
 import { audit, auditPatientList } from "../audit";
 import type { AppServices } from "../context";
 import { illustrationBytes } from "./catalogue";
-import { type HomeworkUser, isUuid, sessionParticipant } from "./common";
+import { isUuid } from "../../domain/ids";
+import { type CallUser, sessionParticipant } from "../sessions/access";
 import { type HomeworkSheet, renderHomeworkSheet } from "./homework-pdf";
 
 export const HOMEWORK_EMAIL_JOB = "homework.session-email";
 export const PRACTICE_REMINDER_JOB = "homework.practice-reminder";
 export const ADHERENCE_DAYS = 28;
-
-export function dosageLine(item: Pick<HomeworkItem, "repetitions" | "sets" | "timesPerDay" | "minutes">): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  return `${plural(item.repetitions, "repetition")} × ${plural(item.sets, "set")}, ${item.timesPerDay === 1 ? "once" : `${item.timesPerDay} times`} a day, about ${plural(item.minutes, "minute")}`;
-}
 
 async function sessionItems(services: AppServices, sessionId: string): Promise<HomeworkItem[]> {
   const rows = await services.db.selectFrom("homeworkItem").select("data").where("sessionId", "=", sessionId).execute();
@@ -67,7 +63,7 @@ async function buildSheet(services: AppServices, sessionId: string) {
     sessionDate,
     items: items.map((item) => ({
       title: item.title,
-      dosageLine: dosageLine(item),
+      dosageLine: dosageText(item),
       description: techniques.find((t) => t.id === item.techniqueId)?.description ?? "",
       notes: item.notes,
       // The PDF renderer shows PNG and JPEG; a WebP upload is still attached to the e-mail.
@@ -81,7 +77,7 @@ async function buildSheet(services: AppServices, sessionId: string) {
 }
 
 /** The PDF of a session's homework, for its participants (the patient any time from the homework page). */
-export async function homeworkPdfFor(services: AppServices, user: HomeworkUser, sessionId: string): Promise<{ pdf: Buffer; fileName: string }> {
+export async function homeworkPdfFor(services: AppServices, user: CallUser, sessionId: string): Promise<{ pdf: Buffer; fileName: string }> {
   const call = await sessionParticipant(services, user, sessionId);
   const { sheet, info } = await buildSheet(services, sessionId);
   await audit(services, { actor: user, action: "homework.pdf_read", recordType: "session_homework", recordId: sessionId, patientId: call.patient.id });
@@ -99,7 +95,7 @@ export async function prepareHomeworkEmail(services: AppServices, sessionId: str
   if (items.length === 0) return null;
   const pdf = await renderHomeworkSheet(sheet);
   const url = `${services.env.PUBLIC_URL}/patient/homework`;
-  const lines = items.map((item, i) => `${i + 1}. ${item.title} — ${dosageLine(item)}${item.notes ? `\n   ${item.notes}` : ""}`);
+  const lines = items.map((item, i) => `${i + 1}. ${item.title} — ${dosageText(item)}${item.notes ? `\n   ${item.notes}` : ""}`);
   const text = [
     `Hello ${info.patientName},`,
     `here is your homework from the session of ${sheet.sessionDate} with ${info.therapistName}:`,
@@ -111,7 +107,7 @@ export async function prepareHomeworkEmail(services: AppServices, sessionId: str
   const html =
     `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a">` +
     `<p>Hello ${esc(info.patientName)},</p><p>here is your homework from the session of ${esc(sheet.sessionDate)} with ${esc(info.therapistName)}:</p><ol>` +
-    items.map((item) => `<li><strong>${esc(item.title)}</strong><br>${esc(dosageLine(item))}${item.notes ? `<br><em>${esc(item.notes)}</em>` : ""}</li>`).join("") +
+    items.map((item) => `<li><strong>${esc(item.title)}</strong><br>${esc(dosageText(item))}${item.notes ? `<br><em>${esc(item.notes)}</em>` : ""}</li>`).join("") +
     `</ol><p>Practise twice a day, 15 to 20 minutes each time. The printable sheet (PDF) is attached.</p>` +
     `<p><a href="${esc(url)}" style="background:#0f5c6e;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Open my homework</a></p></body></html>`;
   const ext = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" } as Record<string, string>;
@@ -132,7 +128,7 @@ export interface HomeworkSessionView {
 }
 
 /** The patient's homework: the latest session's first, then the earlier ones (history). */
-export async function listMyHomework(services: AppServices, user: HomeworkUser): Promise<HomeworkSessionView[]> {
+export async function listMyHomework(services: AppServices, user: CallUser): Promise<HomeworkSessionView[]> {
   if (user.role !== "patient") throw new DomainError("FORBIDDEN", "Only patients have homework.");
   const rows = await services.db
     .selectFrom("homeworkItem as h")
@@ -156,7 +152,7 @@ export async function listMyHomework(services: AppServices, user: HomeworkUser):
       sessionId,
       startsAt: s.startsAt,
       therapistName: s.therapistName,
-      items: visibleHomework(reconcileHomework([], s.data)).map((item) => ({ ...item, dosageLine: dosageLine(item), description: techniques.find((t) => t.id === item.techniqueId)?.description ?? "" })),
+      items: visibleHomework(reconcileHomework([], s.data)).map((item) => ({ ...item, dosageLine: dosageText(item), description: techniques.find((t) => t.id === item.techniqueId)?.description ?? "" })),
     }))
     .filter((s) => s.items.length > 0)
     .sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime());
@@ -171,29 +167,29 @@ const practiceSchema = z.object({
 });
 
 /** Logs one practice ("done now", or afterwards with a time); never in the future, at most 14 days back. */
-export async function logPractice(services: AppServices, user: HomeworkUser & { timeZone: string }, input: unknown): Promise<FormResult<{ id: string }>> {
+export async function logPractice(services: AppServices, user: CallUser & { timeZone: string }, input: unknown): Promise<FormResult<{ id: string }>> {
   if (user.role !== "patient") throw new DomainError("FORBIDDEN", "Only patients log practice.");
   const parsed = practiceSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return { ok: false, fieldErrors, status: 422 };
+    return { ok: false, fieldErrors, code: "INVALID_INPUT" };
   }
   const now = services.now();
   let practisedAt = now;
   if (parsed.data.practisedAtLocal) {
     const local = DateTime.fromISO(parsed.data.practisedAtLocal, { zone: user.timeZone });
-    if (!local.isValid) return { ok: false, fieldErrors: { practisedAtLocal: "Enter a date and time" }, status: 422 };
+    if (!local.isValid) return { ok: false, fieldErrors: { practisedAtLocal: "Enter a date and time" }, code: "INVALID_INPUT" };
     practisedAt = local.toJSDate();
-    if (practisedAt.getTime() > now.getTime() + 60_000) return { ok: false, fieldErrors: { practisedAtLocal: "This time is in the future" }, status: 422 };
-    if (practisedAt.getTime() < now.getTime() - 14 * 86_400_000) return { ok: false, fieldErrors: { practisedAtLocal: "Practices can be logged up to 14 days back" }, status: 422 };
+    if (practisedAt.getTime() > now.getTime() + 60_000) return { ok: false, fieldErrors: { practisedAtLocal: "This time is in the future" }, code: "INVALID_INPUT" };
+    if (practisedAt.getTime() < now.getTime() - 14 * 86_400_000) return { ok: false, fieldErrors: { practisedAtLocal: "Practices can be logged up to 14 days back" }, code: "INVALID_INPUT" };
   }
   let sessionId: string | null = null;
   if (parsed.data.sessionId) {
     const own = isUuid(parsed.data.sessionId)
       ? await services.db.selectFrom("clinicalSession").select("id").where("id", "=", parsed.data.sessionId).where("patientId", "=", user.userId).executeTakeFirst()
       : undefined;
-    if (!own) return { ok: false, fieldErrors: { sessionId: "This homework is not yours" }, status: 422 };
+    if (!own) return { ok: false, fieldErrors: { sessionId: "This homework is not yours" }, code: "INVALID_INPUT" };
     sessionId = own.id;
   }
   const row = await services.db
@@ -205,7 +201,7 @@ export async function logPractice(services: AppServices, user: HomeworkUser & { 
   return { ok: true, value: { id: row.id } };
 }
 
-export async function deletePractice(services: AppServices, user: HomeworkUser, practiceId: string): Promise<void> {
+export async function deletePractice(services: AppServices, user: CallUser, practiceId: string): Promise<void> {
   if (!isUuid(practiceId)) throw new DomainError("NOT_FOUND", "No such practice.");
   const result = await services.db.deleteFrom("practiceLog").where("id", "=", practiceId).where("patientId", "=", user.userId).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) throw new DomainError("NOT_FOUND", "No such practice.");
@@ -217,7 +213,7 @@ async function practicesOf(services: AppServices, patientId: string, since: Date
 }
 
 /** A patient's own adherence (streak, week, last four weeks) and recent practices. */
-export async function myAdherence(services: AppServices, user: HomeworkUser & { timeZone: string }) {
+export async function myAdherence(services: AppServices, user: CallUser & { timeZone: string }) {
   const now = services.now();
   const practices = await practicesOf(services, user.userId, new Date(now.getTime() - (ADHERENCE_DAYS + 1) * 86_400_000));
   await audit(services, { actor: user, action: "adherence.read", recordType: "practice_log_list", recordId: user.userId, patientId: user.userId });
@@ -235,7 +231,7 @@ export interface PatientAdherence {
  * Adherence of the therapist's patients (all, or one), in each patient's own calendar days. A
  * therapist sees only patients they have a session or program with.
  */
-export async function adherenceForTherapist(services: AppServices, user: HomeworkUser, onlyPatientId?: string): Promise<PatientAdherence[]> {
+export async function adherenceForTherapist(services: AppServices, user: CallUser, onlyPatientId?: string): Promise<PatientAdherence[]> {
   if (user.role !== "therapist") throw new DomainError("FORBIDDEN", "Only therapists see adherence.");
   let query = services.db
     .selectFrom("user as p")
@@ -262,7 +258,7 @@ export async function adherenceForTherapist(services: AppServices, user: Homewor
 
 // ── Reminders ─────────────────────────────────────────────────────────────────────────────────────
 
-export async function getReminder(services: AppServices, user: HomeworkUser): Promise<{ enabled: boolean; localTime: string }> {
+export async function getReminder(services: AppServices, user: CallUser): Promise<{ enabled: boolean; localTime: string }> {
   const row = await services.db.selectFrom("practiceReminder").select(["enabled", "localTime"]).where("patientId", "=", user.userId).executeTakeFirst();
   return row ?? { enabled: false, localTime: "19:00" };
 }
@@ -283,10 +279,10 @@ async function enqueueReminder(services: AppServices, patientId: string, localTi
 }
 
 /** The optional daily reminder when no practice was logged by a chosen time. */
-export async function saveReminder(services: AppServices, user: HomeworkUser & { timeZone: string }, input: unknown): Promise<FormResult> {
+export async function saveReminder(services: AppServices, user: CallUser & { timeZone: string }, input: unknown): Promise<FormResult> {
   if (user.role !== "patient") throw new DomainError("FORBIDDEN", "Only patients set practice reminders.");
   const parsed = reminderSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fieldErrors: { localTime: parsed.error.issues[0]?.message ?? "Choose a time" }, status: 422 };
+  if (!parsed.success) return { ok: false, fieldErrors: { localTime: parsed.error.issues[0]?.message ?? "Choose a time" }, code: "INVALID_INPUT" };
   const { enabled, localTime } = parsed.data;
   const now = services.now();
   await services.db

@@ -4,46 +4,29 @@
  * "same instant, each in their own zone" view of a time.
  *
  * Convention: a refusal the user can fix (bad field, slot taken, too late to cancel) comes back as
- * `{ ok: false, code, status, fieldErrors, formError }` and nothing is stored. Being signed in as the
+ * `{ ok: false, code, fieldErrors, formError }` (the edge gives it a status with `statusOf`) and nothing is stored. Being signed in as the
  * wrong person is not something to fix in a form, so FORBIDDEN / NOT_FOUND are thrown as DomainError.
  */
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Role } from "../../../db/schema";
-import { DomainError, type FieldError, isDomainError } from "../../domain/journey/domain-error";
-import type { FieldErrors } from "../../domain/domain-error";
+import { DomainError, type Failure, type FieldError, type FieldErrors, isDomainError, type Result } from "../../domain/domain-error";
+import { UUID_PATTERN } from "../../domain/ids";
+
+export { isUuid } from "../../domain/ids";
 import { fieldErrorsOf } from "../accounts";
 import type { Actor } from "../context";
 import type { Queryable } from "../../jobs/queue";
 
 export type { Queryable };
 
-export interface JourneyFailure {
-  ok: false;
-  status: number;
-  code: string;
-  fieldErrors: FieldErrors;
-  formError?: string;
-}
+/** Older names of the one Result and Failure (server/domain/domain-error.ts). */
+export type JourneyFailure = Failure;
+export type JourneyResult<T, Extra extends object = object> = Result<T, Extra>;
 
-/** Structurally a FormResult (server/services/accounts.ts) with a machine-readable `code` on failure. */
-export type JourneyResult<T, Extra extends object = object> = { ok: true; value: T } | (JourneyFailure & Partial<Extra>);
-
-const CONFLICT_CODES = new Set([
-  "SLOT_TAKEN",
-  "TRANSITION_NOT_ALLOWED",
-  "ALREADY_PAID",
-  "ALREADY_RECORDED",
-  "ALREADY_SHIPPED",
-  "CONSULTATION_ALREADY_BOOKED",
-  "PLAN_NOT_OPEN",
-  "PROGRAM_ACTIVE",
-]);
-
-export function failure(code: string, message: string, field?: string, status?: number): JourneyFailure {
+export function failure(code: string, message: string, field?: string): Failure {
   return {
     ok: false,
-    status: status ?? (CONFLICT_CODES.has(code) ? 409 : 422),
     code,
     fieldErrors: field ? { [field]: message } : {},
     formError: field ? undefined : message,
@@ -53,7 +36,7 @@ export function failure(code: string, message: string, field?: string, status?: 
 export function fromFieldErrors(errors: readonly FieldError[], code = "INVALID_INPUT"): JourneyFailure {
   const fieldErrors: FieldErrors = {};
   for (const error of errors) fieldErrors[error.field] ??= error.message;
-  return { ok: false, status: 422, code: errors.length === 1 ? errors[0].code : code, fieldErrors };
+  return { ok: false, code: errors.length === 1 ? errors[0].code : code, fieldErrors };
 }
 
 export function ok<T>(value: T): { ok: true; value: T } {
@@ -65,7 +48,7 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; failure: JourneyFai
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.output<S>> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, failure: { ok: false, status: 422, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) } };
+  return { ok: false, failure: { ok: false, code: "INVALID_INPUT", fieldErrors: fieldErrorsOf(parsed.error) } };
 }
 
 /**
@@ -174,15 +157,9 @@ function zInstant(message: string) {
   ], { message });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID.test(value);
-}
-
 /** An id field from a form: a malformed id is "not found", never a database error. */
 export function idField(message = "Choose an item from the list") {
-  return z.string({ message }).trim().regex(UUID, message);
+  return z.string({ message }).trim().regex(UUID_PATTERN, message);
 }
 
 /** Which exclusion or unique constraint a database error names (postgres.js and PGlite differ). */

@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { isExclusionViolation, isUniqueViolation } from "../../../db/client";
-import { assertSlotBookable, openSlots, type TimeRange } from "../../domain/journey/availability";
-import { invoiceDueAfterTerms } from "../../domain/journey/billing";
-import { DomainError } from "../../domain/journey/domain-error";
+import { assertSlotBookable, openSlots } from "../../domain/journey/availability";
+import { FINAL_STATUSES } from "../../domain/journey/program-state";
+import { DomainError } from "../../domain/domain-error";
 import type { Actor, AppServices } from "../context";
 import {
   constraintOf,
@@ -32,6 +32,9 @@ import { findIntake } from "./intake";
 import { enqueueSessionMail, scheduleSessionReminders } from "./notifications";
 import { type JourneySettings, loadJourneySettings } from "./settings";
 import { loadAvailability } from "./availability";
+import { busyRanges, insertSession, sessionEnd } from "../sessions/schedule";
+
+export { busyRanges };
 
 export const SLOT_TAKEN_MESSAGE = "This slot was just taken. Please choose another time.";
 const DAY_MS = 24 * 60 * 60_000;
@@ -58,25 +61,6 @@ export interface BookedConsultation {
   amountCents: number;
   currency: string;
   viewer: ZonedTime;
-}
-
-/** Scheduled sessions of one therapist (and optionally one patient) touching [from, to). */
-export async function busyRanges(db: Queryable, filter: { therapistId?: string; patientId?: string; excludeSessionId?: string }, from: Date, to: Date): Promise<TimeRange[]> {
-  let query = db
-    .selectFrom("clinicalSession")
-    .select(["startsAt", "endsAt"])
-    .where("status", "<>", "cancelled")
-    .where("startsAt", "<", to)
-    .where("endsAt", ">", from);
-  query = query.where((eb) =>
-    eb.or([
-      ...(filter.therapistId ? [eb("therapistId", "=", filter.therapistId)] : []),
-      ...(filter.patientId ? [eb("patientId", "=", filter.patientId)] : []),
-    ]),
-  );
-  if (filter.excludeSessionId) query = query.where("id", "<>", filter.excludeSessionId);
-  const rows = await query.execute();
-  return rows.map((r) => ({ start: r.startsAt, end: r.endsAt }));
 }
 
 const listSchema = z.object({
@@ -188,7 +172,6 @@ export async function bookConsultation(
   if (!rules || !rules.offersConsultations || therapist?.role !== "therapist") {
     return failure("NOT_BOOKABLE", "This specialist does not offer consultations. Choose another time.", "startsAt");
   }
-  const endsAt = new Date(startsAt.getTime() + settings.consultationMinutes * MINUTE_MS);
   const now = services.now();
 
   const result = await refusalsAsResults(() =>
@@ -197,7 +180,7 @@ export async function bookConsultation(
         .selectFrom("program")
         .select("id")
         .where("patientId", "=", patientId)
-        .where("status", "not in", ["finished", "not_suitable", "cancelled", "clinic_visit_planned"])
+        .where("status", "not in", FINAL_STATUSES)
         .executeTakeFirst();
       if (active) throw new DomainError("PROGRAM_ACTIVE", "You are already enrolled in a program; the planning desk schedules your sessions.");
       const open = await trx
@@ -208,51 +191,51 @@ export async function bookConsultation(
         .where("status", "=", "scheduled")
         .executeTakeFirst();
       if (open) throw new DomainError("CONSULTATION_ALREADY_BOOKED", "You already have a consultation booked. Move it instead of booking a second one.");
-      const busy = await busyRanges(trx, { therapistId }, startsAt, endsAt);
-      assertSlotBookable({ ...rules, start: startsAt, end: endsAt, busy, now, minNoticeMinutes: settings.minNoticeMinutes });
-      const patientBusy = await busyRanges(trx, { patientId }, startsAt, endsAt);
-      if (patientBusy.length > 0) throw new DomainError("PATIENT_BUSY", "You already have an appointment at that time", "startsAt");
-
-      const session = await trx
-        .insertInto("clinicalSession")
-        .values({ kind: "consultation", therapistId, patientId, programId: null, sequence: null, startsAt, endsAt, createdBy: actor.userId, updatedAt: now })
-        .returning(["id", "icsSequence"])
-        .executeTakeFirstOrThrow();
-      const invoice = await trx
-        .insertInto("invoice")
-        .values({
-          patientId,
+      const session = await insertSession(
+        trx,
+        settings,
+        {
           kind: "consultation",
-          sessionId: session.id,
-          programId: null,
-          block: null,
-          amountCents: settings.consultationPriceCents,
-          currency: settings.currency,
-          dueAt: invoiceDueAfterTerms(now, settings.paymentTermsDays),
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await enqueueSessionMail(trx, session, "booked", now);
-      await scheduleSessionReminders(trx, { id: session.id, startsAt }, now);
+          therapistId,
+          patientId,
+          startsAt,
+          createdBy: actor.userId,
+          availability: { rules, minNoticeMinutes: settings.minNoticeMinutes, patientBusyMessage: "You already have an appointment at that time" },
+          mail: true,
+        },
+        now,
+      );
+      const invoice = session.invoice!;
       return {
         sessionId: session.id,
         therapistId,
         patientId,
         startsAt,
-        endsAt,
+        endsAt: session.endsAt,
         invoiceId: invoice.id,
-        amountCents: settings.consultationPriceCents,
-        currency: settings.currency,
+        amountCents: invoice.amountCents,
+        currency: invoice.currency,
         viewer: zoned(startsAt, patient.timeZone),
       } satisfies BookedConsultation;
     }),
   ).catch((error: unknown) => bookingConflict(error));
+  return bookingAnswer(services, actor, settings, { timeZone: patient.timeZone, id: patientId }, result);
+}
 
-  if ("ok" in result && result.ok === false) {
-    if (result.code === "SLOT_TAKEN") return withRefreshedSlots(services, actor, settings, patient.timeZone, patientId);
-    return friendlier(result, settings);
-  }
-  return ok(result as BookedConsultation);
+/**
+ * The shared end of booking and moving: a lost race answers SLOT_TAKEN with the refreshed open slots, a
+ * notice refusal speaks in hours, anything else as it came.
+ */
+async function bookingAnswer(
+  services: AppServices,
+  actor: Actor,
+  settings: JourneySettings,
+  patient: { id: string; timeZone: string },
+  result: BookedConsultation | JourneyFailure,
+): Promise<JourneyResult<BookedConsultation, SlotTakenExtra>> {
+  if (!("ok" in result)) return ok(result);
+  if (result.code === "SLOT_TAKEN") return withRefreshedSlots(services, actor, settings, patient.timeZone, patient.id);
+  return friendlier(result, settings);
 }
 
 /** The pure rule speaks in minutes; a patient reads hours. */
@@ -328,7 +311,7 @@ export async function rescheduleConsultation(
   const rules = await loadAvailability(services.db, session.therapistId);
   if (!rules) return failure("NOT_BOOKABLE", "This specialist has no hours set. Please contact the clinic.", "startsAt");
   const startsAt = parsed.data.startsAt;
-  const endsAt = new Date(startsAt.getTime() + settings.consultationMinutes * MINUTE_MS);
+  const endsAt = sessionEnd("consultation", startsAt, settings);
   const now = services.now();
 
   const result = await refusalsAsResults(() =>
@@ -360,12 +343,7 @@ export async function rescheduleConsultation(
       } satisfies BookedConsultation;
     }),
   ).catch((error: unknown) => bookingConflict(error));
-
-  if ("ok" in result && result.ok === false) {
-    if (result.code === "SLOT_TAKEN") return withRefreshedSlots(services, actor, settings, patient.timeZone, session.patientId);
-    return friendlier(result, settings);
-  }
-  return ok(result as BookedConsultation);
+  return bookingAnswer(services, actor, settings, { timeZone: patient.timeZone, id: session.patientId }, result);
 }
 
 const cancelSchema = z.object({

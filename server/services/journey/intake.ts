@@ -3,7 +3,7 @@
  * error at once, "today" on the patient's own calendar); nothing is stored unless all fields pass.
  */
 import type { IsoDate } from "../../domain/journey/calendar-date";
-import type { FieldError } from "../../domain/journey/domain-error";
+import type { FieldError } from "../../domain/domain-error";
 import { assessEligibility, type Eligibility, type Intake, validateIntake } from "../../domain/journey/eligibility";
 import type { TimeOfDay } from "../../domain/journey/session-intervals";
 import { isValidTimeZone, todayIn } from "../../domain/journey/zoned-time";

@@ -23,8 +23,8 @@ import {
   sessionCancelledEmail,
   sessionReminderEmail,
   sessionRescheduledEmail,
-  type SessionKindLabel,
 } from "../../mail/journey-templates";
+import { sessionKinds } from "../../domain/session-kinds";
 import type { AppServices } from "../context";
 import { clinicContactOf, describeClinicContact, type JourneySettings, loadJourneySettings } from "./settings";
 
@@ -158,15 +158,8 @@ function recipientsOf(session: SessionWithPeople) {
   ];
 }
 
-const KIND_EVENT_TITLE: Record<SessionKindLabel, string> = {
-  consultation: "Video consultation",
-  program: "Program session",
-  conclusion: "Conclusion session",
-  supporting: "Supporting session",
-};
-
 function eventOf(services: AppServices, session: SessionWithPeople, cancelled = false): CalendarEvent {
-  const title = session.kind === "program" && session.sequence ? `${KIND_EVENT_TITLE.program} ${session.sequence}` : KIND_EVENT_TITLE[session.kind];
+  const title = session.kind === "program" && session.sequence ? `${sessionKinds.label("program")} ${session.sequence}` : sessionKinds.label(session.kind);
   const url = journeyUrls(services).session(session.id);
   return {
     id: session.id,

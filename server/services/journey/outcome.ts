@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isUniqueViolation } from "../../../db/client";
-import { DomainError } from "../../domain/journey/domain-error";
+import { DomainError } from "../../domain/domain-error";
 import { assessEligibility } from "../../domain/journey/eligibility";
 import { type ConsultationOutcome, initialProgramState, transition } from "../../domain/journey/program-state";
 import { planProposalDueAt } from "../../domain/journey/working-days";

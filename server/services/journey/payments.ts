@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { isUniqueViolation } from "../../../db/client";
+import { isUuid } from "../../domain/ids";
 import { canStartSession, formatMoney } from "../../domain/journey/billing";
 import { compareIsoDates, isIsoDate } from "../../domain/journey/calendar-date";
 import { startOfLocalDay, todayIn } from "../../domain/journey/zoned-time";
@@ -12,6 +13,10 @@ import { audit, auditPatientList } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, type Queryable, requireRole, SCHEDULING_ROLES, zoned, type ZonedTime } from "./common";
 import { billingSettingsOf, loadJourneySettings } from "./settings";
+import { sessionKinds } from "../../domain/session-kinds";
+import { blockPaymentState, type JoinDecision, paidBlocksOf } from "../sessions/payment-state";
+
+export type { JoinDecision };
 
 export interface InvoiceView {
   id: string;
@@ -158,23 +163,8 @@ export async function recordPayment(services: AppServices, actor: Actor, input: 
   return ok(view);
 }
 
-export type JoinDecision =
-  | { allowed: true; block: number | null; overridden: boolean }
-  | { allowed: false; block: number | null; code: "BLOCK_UNPAID" | "NOT_SCHEDULED"; message: string };
-
-async function paidBlocksOf(services: AppServices, programId: string): Promise<number[]> {
-  const rows = await services.db
-    .selectFrom("invoice")
-    .select("block")
-    .where("programId", "=", programId)
-    .where("kind", "=", "block")
-    .where("status", "=", "paid")
-    .execute();
-  return rows.map((r) => r.block).filter((b): b is number => b !== null);
-}
-
 async function loadSessionForJoin(services: AppServices, actor: Actor, sessionId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) notFound("Session");
+  if (!isUuid(sessionId)) notFound("Session");
   const session = await services.db.selectFrom("clinicalSession").selectAll().where("id", "=", sessionId).executeTakeFirst();
   if (!session) notFound("Session");
   const participant = actor.userId === session.patientId || actor.userId === session.therapistId;
@@ -188,19 +178,7 @@ async function loadSessionForJoin(services: AppServices, actor: Actor, sessionId
  */
 export async function canJoinSession(services: AppServices, actor: Actor, sessionId: string): Promise<JoinDecision> {
   const session = await loadSessionForJoin(services, actor, sessionId);
-  if (session.status !== "scheduled") return { allowed: false, block: null, code: "NOT_SCHEDULED", message: `This session is ${session.status}` };
-  if (session.kind !== "program" || !session.programId || !session.sequence) return { allowed: true, block: null, overridden: false };
-  const settings = await loadJourneySettings(services.db);
-  const paidBlocks = await paidBlocksOf(services, session.programId);
-  const override = await services.db.selectFrom("paymentOverride").selectAll().where("sessionId", "=", session.id).executeTakeFirst();
-  const decision = canStartSession({
-    sessionNumber: session.sequence,
-    paidBlocks,
-    override: override ? { byUserId: override.byUserId, role: override.role, reason: override.reason } : undefined,
-    settings: billingSettingsOf(settings),
-  });
-  if (decision.allowed) return { allowed: true, block: decision.block, overridden: Boolean(decision.override) };
-  return { allowed: false, block: decision.block, code: "BLOCK_UNPAID", message: decision.message };
+  return blockPaymentState(services.db, session.id);
 }
 
 const overrideSchema = z.object({
@@ -215,11 +193,11 @@ export async function overrideUnpaidBlock(services: AppServices, actor: Actor, i
   const session = await loadSessionForJoin(services, actor, parsed.data.sessionId);
   const role = SCHEDULING_ROLES.includes(actor.role) ? "planner" : actor.role === "therapist" && actor.userId === session.therapistId ? "therapist" : null;
   if (!role) notFound("Session");
-  if (session.kind !== "program" || !session.programId || !session.sequence) {
+  if (sessionKinds.billing(session.kind) !== "block" || !session.programId || !session.sequence) {
     return failure("NOT_A_BLOCK_SESSION", "Only program sessions are paid per block");
   }
   const settings = await loadJourneySettings(services.db);
-  const paidBlocks = await paidBlocksOf(services, session.programId);
+  const paidBlocks = await paidBlocksOf(services.db, session.programId);
   const decision = canStartSession({
     sessionNumber: session.sequence,
     paidBlocks,

@@ -10,7 +10,7 @@ import { isExclusionViolation } from "../../../db/client";
 import { assertSlotBookable, type TimeRange } from "../../domain/journey/availability";
 import { billingBlocks } from "../../domain/journey/billing";
 import { startOfLocalDay } from "../../domain/journey/zoned-time";
-import { DomainError, type FieldError, isDomainError } from "../../domain/journey/domain-error";
+import { DomainError, type FieldError, isDomainError } from "../../domain/domain-error";
 import { assessEligibility } from "../../domain/journey/eligibility";
 import { type ProgramState, type ProgramStatus, transition, type Track } from "../../domain/journey/program-state";
 import { proposeSessionPlan as planSessionDates, sessionStartField, validateProposal } from "../../domain/journey/session-intervals";
@@ -39,10 +39,10 @@ import {
   zoned,
   type ZonedTime,
 } from "./common";
-import { busyRanges } from "./consultations";
+import { busyRanges, insertSession } from "../sessions/schedule";
 import { findIntake } from "./intake";
 import { loadAvailability } from "./availability";
-import { enqueuePlanMail, scheduleInvoiceReminder, scheduleSessionReminders } from "./notifications";
+import { enqueuePlanMail, scheduleInvoiceReminder } from "./notifications";
 import { billingSettingsOf, eligibilitySettingsOf, type JourneySettings, loadJourneySettings, planSettingsOf, programSettingsOf } from "./settings";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -393,9 +393,10 @@ export async function acceptProposal(services: AppServices, actor: Actor, input:
       }
       const sessions: AcceptedPlan["sessions"] = [];
       for (const item of items) {
-        const session = await trx
-          .insertInto("clinicalSession")
-          .values({
+        const session = await insertSession(
+          trx,
+          settings,
+          {
             kind: "program",
             therapistId: program.therapistId,
             patientId: program.patientId,
@@ -404,12 +405,12 @@ export async function acceptProposal(services: AppServices, actor: Actor, input:
             startsAt: item.startsAt,
             endsAt: item.endsAt,
             createdBy: actor.userId,
-            updatedAt: now,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
+            // One e-mail for the whole plan (below) instead of one per session.
+            mail: false,
+          },
+          now,
+        );
         sessions.push({ id: session.id, sequence: item.sequence, startsAt: item.startsAt, endsAt: item.endsAt });
-        await scheduleSessionReminders(trx, { id: session.id, startsAt: item.startsAt }, now);
       }
       const invoices: AcceptedPlan["invoices"] = [];
       const blocks = billingBlocks(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseKinds } from "../../../tests/setup/databases";
 import { calendarDaysBetween } from "../../domain/journey/zoned-time";
-import { parseCalendarEvents } from "../../calendar/ics";
+import { parseCalendarEvents } from "../../../tests/setup/calendar-events";
 import {
   acceptProposal,
   bookConsultation,
@@ -77,7 +77,7 @@ describe.each(databaseKinds)("program flow on %s", (kind) => {
     // Session 2 only 21 days after session 1 (same weekday and hour, so inside the therapist's hours).
     const tooClose = dates.map((d, i) => (i === 1 ? new Date(dates[0].getTime() + 21 * 24 * HOUR) : d));
     const refused = await sendProposal(bed.services, people.planner, { programId, sessions: tooClose.map((d) => ({ startsAt: d.toISOString() })) });
-    expect(refused).toMatchObject({ ok: false, status: 422, fieldErrors: { "sessions.1.startsAt": expect.stringContaining("Give a reason") } });
+    expect(refused).toMatchObject({ ok: false, code: "INTERVAL_TOO_SHORT", fieldErrors: { "sessions.1.startsAt": expect.stringContaining("Give a reason") } });
     const wrongCount = await sendProposal(bed.services, people.planner, { programId, sessions: dates.slice(0, 3).map((d) => ({ startsAt: d })) });
     expect(wrongCount).toMatchObject({ ok: false, fieldErrors: { sessions: "Propose exactly 6 session dates" } });
     const outside = await sendProposal(bed.services, people.planner, {

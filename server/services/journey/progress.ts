@@ -8,19 +8,17 @@
 import { z } from "zod";
 import { isExclusionViolation } from "../../../db/client";
 import { assertSlotBookable } from "../../domain/journey/availability";
-import { DomainError, isDomainError } from "../../domain/journey/domain-error";
+import { DomainError, isDomainError } from "../../domain/domain-error";
 import { ALLOWED_EVENTS, FINAL_STATUSES, nextStep, type ProgramDecision, type ProgramState, type ProgramStatus, transition } from "../../domain/journey/program-state";
 import { planProposalDueAt } from "../../domain/journey/working-days";
 import { audit, auditPatientList } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { failure, idField, instantField, type JourneyResult, noticeMessage, notFound, ok, parseInput, refusalsAsResults, requireRole, SCHEDULING_ROLES } from "./common";
-import { busyRanges } from "./consultations";
+import { busyRanges, insertSession, sessionEnd } from "../sessions/schedule";
 import { loadAvailability } from "./availability";
-import { enqueueSessionMail, scheduleSessionReminders } from "./notifications";
 import { programState } from "./planning";
 import { loadJourneySettings, programSettingsOf } from "./settings";
 
-const MINUTE_MS = 60_000;
 
 export interface SessionCompletion {
   programId: string | null;
@@ -122,7 +120,7 @@ export async function planConclusionSession(services: AppServices, actor: Actor,
   if (!rules) return failure("NOT_BOOKABLE", "The therapist has no working hours set yet", "startsAt");
   const now = services.now();
   const startsAt = parsed.data.startsAt;
-  const endsAt = new Date(startsAt.getTime() + settings.conclusionMinutes * MINUTE_MS);
+  const endsAt = sessionEnd("conclusion", startsAt, settings);
   const result = await refusalsAsResults(async () => {
     const busy = await busyRanges(services.db, { therapistId: program.therapistId }, startsAt, endsAt);
     try {
@@ -136,24 +134,13 @@ export async function planConclusionSession(services: AppServices, actor: Actor,
     return services.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom("program").selectAll().where("id", "=", program.id).forUpdate().executeTakeFirstOrThrow();
       const next = transition(programState(current), { type: "conclusion_scheduled" }, programSettingsOf(settings));
-      const session = await trx
-        .insertInto("clinicalSession")
-        .values({
-          kind: "conclusion",
-          therapistId: program.therapistId,
-          patientId: program.patientId,
-          programId: program.id,
-          sequence: null,
-          startsAt,
-          endsAt,
-          createdBy: actor.userId,
-          updatedAt: now,
-        })
-        .returning(["id", "icsSequence"])
-        .executeTakeFirstOrThrow();
+      const session = await insertSession(
+        trx,
+        settings,
+        { kind: "conclusion", therapistId: program.therapistId, patientId: program.patientId, programId: program.id, startsAt, createdBy: actor.userId, mail: true },
+        now,
+      );
       await trx.updateTable("program").set({ status: next.status, updatedAt: now }).where("id", "=", program.id).execute();
-      await enqueueSessionMail(trx, session, "booked", now);
-      await scheduleSessionReminders(trx, { id: session.id, startsAt }, now);
       await audit(services, { actor, action: "conclusion.planned", recordType: "clinical_session", recordId: session.id, patientId: program.patientId }, trx);
       return { sessionId: session.id, programId: program.id, startsAt, endsAt } satisfies PlannedConclusion;
     });

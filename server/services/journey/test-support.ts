@@ -8,7 +8,7 @@ import type { DatabaseKind } from "../../../db/client";
 import type { Role } from "../../../db/schema";
 import { startTestSmtpServer, type TestSmtpServer } from "../../../tests/setup/smtp";
 import { createTestApp, type TestApp } from "../../../tests/setup/test-app";
-import { journeyJobHandlers } from "../../jobs/journey-handlers";
+import { journeyJobHandlers } from "./job-handlers";
 import { createJobWorker, type JobWorker } from "../../jobs/worker";
 import type { Actor } from "../context";
 import { saveIntake } from "./intake";

@@ -11,7 +11,6 @@
 import type { FaceLandmarker } from "@mediapipe/tasks-vision";
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
-  expressionPeak,
   expressionScore,
   getExpression,
   irisDiameterPx,
@@ -21,25 +20,31 @@ import {
   type ExpressionId,
   type QualityProblem,
 } from "../../../media/face/pose";
+import { MIN_FRAMES } from "../../../server/domain/symmetry/constants";
 import { MEDIAPIPE_WASM_URL } from "../../../server/http/asset-urls";
 import { ExpressionIllustration } from "./expression-illustration";
 
 /** Pause before each expression so the patient can read the instruction (and nothing is captured early). */
 export const READY_MS = 2_500;
-/** Frames of a confirmed expression are gathered for at most this long; the peak frame is kept. */
-export const CAPTURE_WINDOW_MS = 1_000;
-/** The expression has peaked when this many frames in a row no longer confirm it. */
-const PEAK_PASSED_FRAMES = 2;
+/** Accepted frames each expression is the median of (the server refuses fewer). */
+export const FRAMES_NEEDED = MIN_FRAMES;
+/** At most this many frames (the best by expression score) are sent per expression. */
+const FRAMES_SENT = 15;
 const BRIGHTNESS_EVERY_MS = 400;
 
-export interface CapturedExpression {
-  expression: ExpressionId;
-  imageWidth: number;
-  imageHeight: number;
+export interface CapturedFrame {
   landmarks: [number, number, number][];
   transformationMatrix: number[];
   /** Only the blendshapes the expression check used. */
   blendshapes: Blendshape[];
+}
+
+/** One expression: the accepted frames around its peak (the server measures their median). */
+export interface CapturedExpression {
+  expression: ExpressionId;
+  imageWidth: number;
+  imageHeight: number;
+  frames: CapturedFrame[];
   capturedAt: string;
   photo?: Blob;
 }
@@ -50,8 +55,11 @@ interface Frame {
   landmarks: [number, number, number][];
   matrix: number[];
   blendshapes: Blendshape[];
-  at: number;
+  score: number;
 }
+
+/** Five decimals of a normalised coordinate is below 0.01 px at 640 px: enough, and half the upload. */
+const round5 = (v: number) => Math.round(v * 1e5) / 1e5;
 
 export interface CaptureFlowProps {
   expressions: readonly ExpressionId[];
@@ -66,8 +74,29 @@ export interface CaptureFlowProps {
 
 let landmarkerPromise: Promise<FaceLandmarker> | undefined;
 
+/** Where tasks-vision 1.1.0 posts usage logs (every 60 s and on close); it has no option to turn them off. */
+const MEDIAPIPE_TELEMETRY_HOST = "odml.pa.googleapis.com";
+
+/**
+ * Nothing about a face leaves the device, and the CSP forbids the call anyway (a console error each time).
+ * The logger sends with `fetch`; answered here with "204 No Content", it records a failure and stops for good,
+ * without a network request.
+ */
+function blockMediapipeTelemetry(): void {
+  const w = window as Window & { __mediapipeTelemetryBlocked?: boolean };
+  if (w.__mediapipeTelemetryBlocked) return;
+  w.__mediapipeTelemetryBlocked = true;
+  const original = window.fetch.bind(window);
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (url.startsWith(`https://${MEDIAPIPE_TELEMETRY_HOST}/`)) return Promise.resolve(new Response(null, { status: 204 }));
+    return original(input, init);
+  };
+}
+
 /** One Face Landmarker per tab (the wasm and model are fetched once). */
 export function loadFaceLandmarker(modelUrl: string): Promise<FaceLandmarker> {
+  blockMediapipeTelemetry();
   landmarkerPromise ??= (async () => {
     const { FilesetResolver, FaceLandmarker } = await import("@mediapipe/tasks-vision");
     const fileset = await FilesetResolver.forVisionTasks(MEDIAPIPE_WASM_URL);
@@ -166,23 +195,18 @@ export default function CaptureFlow({ expressions, modelUrl, keepPhotos, onDone,
     let lastT = 0;
     let brightness: number | null = null;
     let lastBrightnessAt = 0;
-    let frames: Frame[] = [];
-    let windowStart = 0;
-    let unconfirmed = 0;
+    const frames: Frame[] = [];
     let bestScore = -1;
     let handle = 0;
     stepStartedAt.current = performance.now();
 
     const finish = (frames: Frame[]) => {
-      const peak = expressionPeak(current, frames.map((f) => f.blendshapes));
-      const frame = frames[peak?.peakIndex ?? 0]!;
+      const best = frames.slice().sort((a, b) => b.score - a.score).slice(0, FRAMES_SENT);
       const capture: CapturedExpression = {
         expression: current,
         imageWidth: video.videoWidth,
         imageHeight: video.videoHeight,
-        landmarks: frame.landmarks,
-        transformationMatrix: frame.matrix,
-        blendshapes: usedBlendshapes(current, frame.blendshapes),
+        frames: best.map((f) => ({ landmarks: f.landmarks, transformationMatrix: f.matrix, blendshapes: usedBlendshapes(current, f.blendshapes) })),
         capturedAt: new Date().toISOString(),
       };
       stopped = true;
@@ -211,31 +235,35 @@ export default function CaptureFlow({ expressions, modelUrl, keepPhotos, onDone,
         const faces = result.faceLandmarks.length;
         const points = result.faceLandmarks[0];
         const matrix = result.facialTransformationMatrixes?.[0]?.data;
-        const gate = qualityGate({ faces, matrix: matrix ?? null, irisPx: points ? irisDiameterPx(points, video.videoWidth, video.videoHeight) : null, brightness });
+        const gate = qualityGate({
+          faces,
+          matrix: matrix ?? null,
+          landmarks: points ?? null,
+          width: video.videoWidth,
+          height: video.videoHeight,
+          irisPx: points ? irisDiameterPx(points, video.videoWidth, video.videoHeight) : null,
+          brightness,
+        });
         setProblems(gate);
         const ready = now - stepStartedAt.current >= READY_MS;
         if (gate.length === 0 && points && matrix && ready) {
           const blendshapes = (result.faceBlendshapes?.[0]?.categories ?? []).map((c) => ({ categoryName: c.categoryName, score: c.score }));
           const { score, confirmed } = expressionScore(current, blendshapes);
           if (confirmed) {
-            if (frames.length === 0) windowStart = now;
-            unconfirmed = 0;
-            frames.push({ landmarks: points.map((p) => [p.x, p.y, p.z]), matrix: Array.from(matrix), blendshapes, at: now });
+            // Accepted frames add up until enough are held, even if the expression is let go in between.
+            frames.push({ landmarks: points.map((p) => [round5(p.x), round5(p.y), round5(p.z)]), matrix: Array.from(matrix), blendshapes, score });
             if (photoCanvas && score > bestScore) {
               bestScore = score;
               photoCanvas.width = video.videoWidth;
               photoCanvas.height = video.videoHeight;
               photoCanvas.getContext("2d")!.drawImage(video, 0, 0);
             }
-            setHint("Hold it…");
-            if (now - windowStart >= CAPTURE_WINDOW_MS) return finish(frames);
+            if (frames.length >= FRAMES_NEEDED) return finish(frames);
+            const left = FRAMES_NEEDED - frames.length;
+            setHint(`Hold it… ${left} more frame${left === 1 ? "" : "s"} needed.`);
           } else if (frames.length > 0) {
-            unconfirmed++;
-            if (unconfirmed >= PEAK_PASSED_FRAMES) {
-              if (frames.length >= 2) return finish(frames);
-              frames = [];
-              bestScore = -1;
-            }
+            const left = FRAMES_NEEDED - frames.length;
+            setHint(`${current === "rest" ? "Relax your face again" : "Again: " + getExpression(current).instruction} ${left} more frame${left === 1 ? "" : "s"} needed.`);
           } else setHint(current === "rest" ? "Relax your face." : "Now: " + getExpression(current).instruction);
         } else if (!ready) setHint("Get ready…");
       }

@@ -12,7 +12,7 @@ export function KeyMeasures({ measures }: { measures: { key: string; label: stri
         <div key={m.key}>
           <dt>{m.label}</dt>
           <dd>
-            {m.value.toFixed(m.unit === "%" ? 0 : 1)} {m.unit}
+            {m.value} {m.unit}
           </dd>
         </div>
       ))}

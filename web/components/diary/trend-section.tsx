@@ -11,9 +11,20 @@ export function TrendSection({ trend, timeZone }: { trend: TrendView; timeZone: 
     <>
       <RoughViewNotice />
       <div className="trend-grid">
-        {trend.series.map((s) => (
-          <TrendChart key={s.def.key} series={s} timeZone={timeZone} />
-        ))}
+        {trend.series
+          .filter((s) => s.def.group === "symmetry")
+          .map((s) => (
+            <TrendChart key={s.def.key} series={s} timeZone={timeZone} />
+          ))}
+      </div>
+      <h3>Synkinesis: one part of the face moving with another</h3>
+      <p className="muted small">Shown when the snapshot has the expression (a smile, a pucker, a gentle eye closure) as well as the resting face.</p>
+      <div className="trend-grid">
+        {trend.series
+          .filter((s) => s.def.group === "synkinesis" && s.points.length > 0)
+          .map((s) => (
+            <TrendChart key={s.def.key} series={s} timeZone={timeZone} />
+          ))}
       </div>
       {trend.snapshots.length >= 1 ? (
         <Form method="get" action="/diary/compare" className="compare-picker">

@@ -4,9 +4,9 @@ import {
   deliverPlanMail,
   deliverSessionMail,
   deliverSessionReminder,
-} from "../services/journey/notifications";
-import { JOB_KINDS } from "./constants";
-import type { JobHandlers } from "./worker";
+} from "./notifications";
+import { JOB_KINDS } from "../../jobs/constants";
+import type { JobHandlers } from "../../jobs/worker";
 
 /** The handlers of the patient journey's jobs, by kind. */
 export function journeyJobHandlers(): JobHandlers {

@@ -11,7 +11,7 @@ import { createSessionSyncState, type SessionSyncState } from "../../domain/coll
 import { jsonb } from "../../jobs/queue";
 import { audit, auditAll, type AuditEntry } from "../audit";
 import type { AppServices } from "../context";
-import { type HomeworkUser, sessionParticipant } from "./common";
+import { type CallUser, sessionParticipant } from "../sessions/access";
 
 export interface SyncChanges {
   pages: BoardPage[];
@@ -40,11 +40,6 @@ export async function loadSessionSyncState(services: AppServices, sessionId: str
   state.board = { pages: reconcilePages(createBoard().pages, pages.map((p) => p.data as BoardPage)), elementsByPage };
   state.homework = reconcileHomework([], items.map((i) => i.data as HomeworkItem));
   return { state, locked: board?.locked ?? false };
-}
-
-/** Saves accepted changes in one transaction; resolves once they are durable (then the socket acks). */
-export async function persistSyncChanges(services: AppServices, sessionId: string, changes: SyncChanges): Promise<void> {
-  await persistManySyncChanges(services, new Map([[sessionId, changes]]));
 }
 
 /**
@@ -136,7 +131,7 @@ export async function saveBoardLock(services: AppServices, sessionId: string, lo
 }
 
 /** The whole board of a session, for its participants only (HTTP read, e.g. after a reload). */
-export async function readSessionBoard(services: AppServices, user: HomeworkUser, sessionId: string) {
+export async function readSessionBoard(services: AppServices, user: CallUser, sessionId: string) {
   const call = await sessionParticipant(services, user, sessionId);
   const { state, locked } = await loadSessionSyncState(services, sessionId);
   await audit(services, { actor: user, action: "board.read", recordType: "session_board", recordId: sessionId, patientId: call.patient.id });
@@ -144,7 +139,7 @@ export async function readSessionBoard(services: AppServices, user: HomeworkUser
 }
 
 /** A session's homework list as its participants see it. */
-export async function readSessionHomework(services: AppServices, user: HomeworkUser, sessionId: string): Promise<HomeworkItem[]> {
+export async function readSessionHomework(services: AppServices, user: CallUser, sessionId: string): Promise<HomeworkItem[]> {
   const call = await sessionParticipant(services, user, sessionId);
   await audit(services, { actor: user, action: "homework.read", recordType: "session_homework", recordId: sessionId, patientId: call.patient.id });
   const rows = await services.db.selectFrom("homeworkItem").select("data").where("sessionId", "=", sessionId).execute();

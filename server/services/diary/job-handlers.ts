@@ -1,5 +1,5 @@
-import { deliverDiaryReminder, deliverDiaryReplyMail, DIARY_DUE_JOB, DIARY_REPLY_JOB } from "../services/diary";
-import type { JobHandlers } from "./worker";
+import { deliverDiaryReminder, deliverDiaryReplyMail, DIARY_DUE_JOB, DIARY_REPLY_JOB } from ".";
+import type { JobHandlers } from "../../jobs/worker";
 
 /** Jobs of the diary area: "your diary is due" reminders and "your therapist answered" e-mails. */
 export function diaryJobHandlers(): JobHandlers {

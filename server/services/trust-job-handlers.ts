@@ -1,6 +1,6 @@
-import { buildDataExport, DATA_EXPORT_JOB } from "../services/data-rights";
-import { ERASURE_JOB, purgeExpiredRetention, runErasure } from "../services/erasure";
-import { PermanentJobError, type JobHandlers } from "./worker";
+import { buildDataExport, DATA_EXPORT_JOB } from "./data-rights";
+import { ERASURE_JOB, purgeExpiredRetention, runErasure } from "./erasure";
+import { PermanentJobError, type JobHandlers } from "../jobs/worker";
 
 /** Jobs of the trust area (patients' data exports and erasures). */
 export function trustJobHandlers(): JobHandlers {

@@ -1,6 +1,6 @@
-import { HOMEWORK_EMAIL_JOB, prepareHomeworkEmail, preparePracticeReminder, PRACTICE_REMINDER_JOB } from "../services/homework/homework";
-import { sendMailOnce } from "./mail-once";
-import { type JobHandlers, PermanentJobError } from "./worker";
+import { HOMEWORK_EMAIL_JOB, prepareHomeworkEmail, preparePracticeReminder, PRACTICE_REMINDER_JOB } from "./homework";
+import { sendMailOnce } from "../../jobs/mail-once";
+import { type JobHandlers, PermanentJobError } from "../../jobs/worker";
 
 /** Jobs of the homework area (homework e-mail after a session, practice reminders). */
 export function homeworkJobHandlers(): JobHandlers {
