@@ -35,7 +35,7 @@ export async function saveMyPostalAddress(services: AppServices, actor: Actor, i
     country: text("country").toUpperCase(),
   };
   const errors = checkPostalAddress(address);
-  if (Object.keys(errors).length) return { ok: false, status: 422, code: "INVALID_ADDRESS", fieldErrors: errors as Record<string, string>, formError: "Please check the address." };
+  if (Object.keys(errors).length) return { ok: false, code: "INVALID_ADDRESS", fieldErrors: errors as Record<string, string>, formError: "Please check the address." };
   const now = services.now();
   await services.db
     .insertInto("postalAddress")
