@@ -12,6 +12,10 @@ export interface RemoteParticipant {
   stream: MediaStream | null;
   microphone: boolean;
   camera: boolean;
+  /** A window or tab the participant shares, shown large beside their face. */
+  screen: MediaStream | null;
+  /** Their realtime link dropped: the tile stays, marked "reconnecting", until they are back or gone. */
+  away: boolean;
 }
 
 export interface CallTransportEvents {
@@ -30,6 +34,8 @@ export interface CallTransport {
   /** Peers the server reports after a (re)join; the peer-to-peer transport links any it lacks. */
   addPeers?(peers: { connectionId: string; userId: string }[]): void;
   setCameraEnabled(enabled: boolean): void;
+  /** Starts sending a screen (window or tab) track beside the camera, or stops with `null`. */
+  shareScreen(track: MediaStreamTrack | null): Promise<void>;
   on<K extends keyof CallTransportEvents>(event: K, listener: CallTransportEvents[K]): () => void;
   /** Decoded video frames received so far from each participant (tests and the quality indicator). */
   stats(): Promise<CallStats[]>;

@@ -75,20 +75,40 @@ export class LiveKitTransport implements CallTransport {
 
   private publishParticipants(): void {
     const list: RemoteParticipant[] = [...this.room.remoteParticipants.values()].map((p: LkRemoteParticipant) => {
-      const stream = this.streams.get(p.identity) ?? new MediaStream();
-      this.streams.set(p.identity, stream);
-      const tracks = [...p.trackPublications.values()].map((pub) => pub.track?.mediaStreamTrack).filter((t): t is MediaStreamTrack => Boolean(t));
-      for (const t of stream.getTracks()) if (!tracks.includes(t)) stream.removeTrack(t);
-      for (const t of tracks) if (!stream.getTracks().includes(t)) stream.addTrack(t);
+      const publications = [...p.trackPublications.values()];
+      const tracksOf = (screen: boolean) =>
+        publications
+          .filter((pub) => (pub.source === Track.Source.ScreenShare) === screen && pub.source !== Track.Source.ScreenShareAudio)
+          .map((pub) => pub.track?.mediaStreamTrack)
+          .filter((t): t is MediaStreamTrack => Boolean(t));
+      const screenTracks = tracksOf(true);
       return {
         connectionId: p.sid,
         userId: p.identity,
-        stream,
+        stream: this.streamOf(p.identity, tracksOf(false)),
+        screen: screenTracks.length ? this.streamOf(`${p.identity}:screen`, screenTracks) : null,
         microphone: p.isMicrophoneEnabled,
         camera: p.isCameraEnabled,
+        away: false,
       };
     });
     this.events.emit("participants", list);
+  }
+
+  /** A new MediaStream when the set of tracks changes: a track added to a playing stream is not always picked up. */
+  private streamOf(key: string, tracks: MediaStreamTrack[]): MediaStream {
+    const current = this.streams.get(key);
+    if (current && current.getTracks().length === tracks.length && tracks.every((t) => current.getTracks().includes(t))) return current;
+    const stream = new MediaStream(tracks);
+    this.streams.set(key, stream);
+    return stream;
+  }
+
+  /** Screen sharing: published as LiveKit's screen-share source beside the camera; `null` unpublishes it. */
+  async shareScreen(track: MediaStreamTrack | null): Promise<void> {
+    const current = this.room.localParticipant.getTrackPublication(Track.Source.ScreenShare)?.track;
+    if (current) await this.room.localParticipant.unpublishTrack(current, true);
+    if (track) await this.room.localParticipant.publishTrack(new LocalVideoTrack(track, undefined, true), { source: Track.Source.ScreenShare });
   }
 
   async replaceTrack(track: MediaStreamTrack): Promise<void> {

@@ -1,3 +1,4 @@
+import { fromRebuiltConnection, carriesMedia, LEAVE_GRACE_MS, sdpSessionId } from "./link-rules";
 import { initialWatch, MEDIA_WATCH_INTERVAL_MS, type MediaWatch, watchMedia } from "./media-watchdog";
 import { type CallConnectionState, type CallStats, type CallTransport, type CallTransportEvents, Emitter, qualityFrom, type RemoteParticipant } from "../transport";
 
@@ -7,7 +8,8 @@ export interface Signalling {
   sendMediaState(state: { microphone: boolean; camera: boolean }): void;
   onSignal(listener: (from: string, data: SignalData) => void): () => void;
   onPeerJoined(listener: (peer: { connectionId: string; userId: string }) => void): () => void;
-  onPeerLeft(listener: (peer: { connectionId: string; userId: string }) => void): () => void;
+  /** `left`: they pressed Leave (or the call ended for them); otherwise their socket dropped and may come back. */
+  onPeerLeft(listener: (peer: { connectionId: string; userId: string; left?: boolean }) => void): () => void;
   onMediaState(listener: (state: { connectionId: string; microphone: boolean; camera: boolean }) => void): () => void;
 }
 
@@ -23,10 +25,15 @@ interface Link {
   polite: boolean;
   makingOffer: boolean;
   ignoreOffer: boolean;
+  /** Remote tracks by the id of the stream they came in: the one with the audio is the camera's. */
+  remoteStreams: Map<string, MediaStream>;
   stream: MediaStream | null;
+  screen: MediaStream | null;
   microphone: boolean;
   camera: boolean;
+  away: boolean;
   restartTimer?: ReturnType<typeof setTimeout>;
+  graceTimer?: ReturnType<typeof setTimeout>;
   watch: MediaWatch;
   pendingCandidates: RTCIceCandidateInit[];
   tracksAdded: boolean;
@@ -48,6 +55,7 @@ export class PeerCall implements CallTransport {
   private watchTimer?: ReturnType<typeof setInterval>;
   private microphone = true;
   private camera = true;
+  private screen: MediaStream | null = null;
   private closed = false;
 
   constructor(
@@ -71,8 +79,10 @@ export class PeerCall implements CallTransport {
     this.unsubscribe.push(
       this.signalling.onSignal((from, data) => void this.handleSignal(from, data)),
       this.signalling.onPeerJoined((peer) => this.addPeer(peer, { offer: false })),
-      this.signalling.onPeerLeft((peer) => this.removePeer(peer.connectionId)),
+      this.signalling.onPeerLeft((peer) => (peer.left ? this.removePeer(peer.connectionId) : this.peerAway(peer.connectionId))),
       this.signalling.onMediaState((state) => {
+        // Kept even before the link exists: the newcomer announces its state before its offer arrives.
+        this.mediaStates.set(state.connectionId, { microphone: state.microphone, camera: state.camera });
         const link = this.links.get(state.connectionId);
         if (!link) return;
         link.microphone = state.microphone;
@@ -87,9 +97,37 @@ export class PeerCall implements CallTransport {
     this.watchTimer = setInterval(() => void this.watchLinks(), MEDIA_WATCH_INTERVAL_MS);
   }
 
-  /** Peers known from a (re)join answer; those already linked are kept as they are. */
+  /**
+   * Peers known from our re-join after the socket came back: a link still carrying media is kept; any
+   * other is rebuilt with a fresh offer (the other side recognises the new connection and follows).
+   */
   addPeers(peers: { connectionId: string; userId: string }[]): void {
-    for (const peer of peers) this.addPeer(peer, { offer: true });
+    for (const peer of peers) {
+      const link = this.links.get(peer.connectionId);
+      if (link && !carriesMedia({ connectionState: link.pc.connectionState, stalled: link.watch.stalled, receivedAny: link.watch.packets > 0 })) {
+        this.dropLink(link);
+      }
+      this.addPeer(peer, { offer: true });
+    }
+  }
+
+  /**
+   * Their socket dropped: keep the link (media may well still flow) and the tile, for a while; then drop
+   * it unless media still flows. The server may report an old socket's drop only after the same tab
+   * has re-joined on a new one (it notices a dead socket late), so a link carrying media is never dropped.
+   */
+  private peerAway(connectionId: string): void {
+    const link = this.links.get(connectionId);
+    if (!link) return;
+    const carrying = () => carriesMedia({ connectionState: link.pc.connectionState, stalled: link.watch.stalled, receivedAny: link.watch.packets > 0 });
+    link.away = !carrying();
+    clearTimeout(link.graceTimer);
+    link.graceTimer = setTimeout(() => {
+      if (!carrying()) return this.removePeer(connectionId);
+      link.away = false;
+      this.publishParticipants();
+    }, LEAVE_GRACE_MS);
+    this.publishParticipants();
   }
 
   /** A new or returning participant. A second connection of the same user replaces the first (a reload). */
@@ -97,10 +135,18 @@ export class PeerCall implements CallTransport {
     if (this.closed || peer.connectionId === this.self.connectionId) return;
     const existing = this.links.get(peer.connectionId);
     if (existing && existing.pc.connectionState !== "failed" && existing.pc.connectionState !== "closed") {
-      // Same tab rejoined after a socket reconnect: the media path may still be fine; tell it our state.
+      // Same tab rejoined after a socket reconnect: the media path may still be fine; tell it our state,
+      // and repeat an offer it may have missed while its socket was down.
+      clearTimeout(existing.graceTimer);
+      existing.away = false;
+      if (existing.pc.signalingState === "have-local-offer" && existing.pc.localDescription) {
+        this.signalling.send(peer.connectionId, { description: existing.pc.localDescription.toJSON() });
+      }
       this.signalling.sendMediaState({ microphone: this.microphone, camera: this.camera });
+      this.publishParticipants();
       return;
     }
+    if (existing) this.dropLink(existing);
     for (const link of this.links.values()) if (link.peer.userId === peer.userId) this.removePeer(link.peer.connectionId);
     // The newcomer offers to everyone already there; we answer when its offer arrives. Offering from
     // both sides at once would cost a collision and a rollback on every join.
@@ -110,7 +156,22 @@ export class PeerCall implements CallTransport {
 
   private createLink(peer: { connectionId: string; userId: string }, withTracks: boolean): Link {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
-    const link: Link = { peer, pc, polite: this.self.connectionId < peer.connectionId, makingOffer: false, ignoreOffer: false, stream: null, microphone: true, camera: true, pendingCandidates: [], tracksAdded: false, watch: initialWatch(Date.now()) };
+    const link: Link = {
+      peer,
+      pc,
+      polite: this.self.connectionId < peer.connectionId,
+      makingOffer: false,
+      ignoreOffer: false,
+      remoteStreams: new Map(),
+      stream: null,
+      screen: null,
+      microphone: this.mediaStates.get(peer.connectionId)?.microphone ?? true,
+      camera: this.mediaStates.get(peer.connectionId)?.camera ?? true,
+      away: false,
+      pendingCandidates: [],
+      tracksAdded: false,
+      watch: initialWatch(Date.now()),
+    };
     this.links.set(peer.connectionId, link);
     if (withTracks) this.addLocalTracks(link);
     pc.onnegotiationneeded = async () => {
@@ -126,8 +187,12 @@ export class PeerCall implements CallTransport {
     };
     pc.onicecandidate = ({ candidate }) => this.signalling.send(peer.connectionId, { candidate: candidate ? candidate.toJSON() : null });
     pc.ontrack = ({ streams, track }) => {
-      link.stream = streams[0] ?? link.stream ?? new MediaStream([track]);
-      this.publishParticipants();
+      const stream = streams[0] ?? new MediaStream([track]);
+      link.remoteStreams.set(stream.id, stream);
+      stream.onremovetrack = () => this.sortRemoteStreams(link);
+      stream.onaddtrack = () => this.sortRemoteStreams(link);
+      track.onunmute = () => this.sortRemoteStreams(link);
+      this.sortRemoteStreams(link);
     };
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
@@ -175,6 +240,34 @@ export class PeerCall implements CallTransport {
   private addLocalTracks(link: Link): void {
     link.tracksAdded = true;
     for (const track of this.local?.getTracks() ?? []) link.pc.addTrack(track, this.local!);
+    const screenTrack = this.screen?.getVideoTracks()[0];
+    if (screenTrack) this.screenSenders.set(link, link.pc.addTransceiver(screenTrack, { direction: "sendonly", streams: [this.screen!] }).sender);
+  }
+
+  /**
+   * Which remote stream is the face and which a shared screen: the camera travels in the stream that also
+   * carries the microphone; a screen comes in a stream of its own. Video elements get a new MediaStream
+   * when the set of tracks changes (a track added to a playing stream is not always picked up).
+   */
+  private sortRemoteStreams(link: Link): void {
+    const streams = [...link.remoteStreams.values()];
+    const main = streams.find((s) => s.getAudioTracks().length > 0) ?? streams.find((s) => s.getTracks().length > 0) ?? null;
+    const screen = streams.find((s) => s !== main && s.getVideoTracks().some((t) => t.readyState === "live")) ?? null;
+    const same = (a: MediaStream | null, b: MediaStream | null) => (a?.getTracks().map((t) => t.id).join() ?? "") === (b?.getTracks().map((t) => t.id).join() ?? "");
+    if (!same(link.stream, main)) link.stream = main && new MediaStream(main.getTracks());
+    if (!same(link.screen, screen)) link.screen = screen && new MediaStream(screen.getVideoTracks());
+    this.publishParticipants();
+  }
+
+  /** Closes a link without telling the UI the peer is gone (it is being rebuilt). */
+  private dropLink(link: Link): void {
+    // The other side may still send offers of the old connection (one made while we were away): ignored.
+    const remoteSession = sdpSessionId(link.pc.remoteDescription?.sdp);
+    if (remoteSession) this.staleSessions.add(remoteSession);
+    clearTimeout(link.restartTimer);
+    clearTimeout(link.graceTimer);
+    link.pc.close();
+    if (this.links.get(link.peer.connectionId) === link) this.links.delete(link.peer.connectionId);
   }
 
   private async handleSignal(from: string, data: SignalData): Promise<void> {
@@ -184,6 +277,13 @@ export class PeerCall implements CallTransport {
       // An offer from a peer we have not heard of yet (its join event may still be on the way).
       if (!("description" in data) || data.description.type !== "offer") return;
       link = this.createLink({ connectionId: from, userId: from.split(".")[0] ?? from }, false);
+    }
+    if ("description" in data && this.staleSessions.has(sdpSessionId(data.description.sdp) ?? "")) return;
+    if ("description" in data && data.description.type === "offer" && fromRebuiltConnection(link.pc.remoteDescription?.sdp, data.description.sdp)) {
+      // The other browser rebuilt its connection (it re-joined after a drop): start afresh here too.
+      const { peer } = link;
+      this.dropLink(link);
+      link = this.createLink(peer, false);
     }
     const { pc } = link;
     try {
@@ -215,6 +315,7 @@ export class PeerCall implements CallTransport {
     const link = this.links.get(connectionId);
     if (!link) return;
     clearTimeout(link.restartTimer);
+    clearTimeout(link.graceTimer);
     link.pc.close();
     this.links.delete(connectionId);
     this.publishParticipants();
@@ -226,8 +327,10 @@ export class PeerCall implements CallTransport {
       connectionId: l.peer.connectionId,
       userId: l.peer.userId,
       stream: l.stream,
+      screen: l.screen,
       microphone: l.microphone,
       camera: l.camera,
+      away: l.away,
     }));
     this.events.emit("participants", participants);
   }
@@ -250,9 +353,58 @@ export class PeerCall implements CallTransport {
     this.local.addTrack(track);
     track.enabled = track.kind === "audio" ? this.microphone : this.camera;
     for (const link of this.links.values()) {
-      const sender = link.pc.getSenders().find((s) => s.track?.kind === track.kind || (!s.track && s.transport));
-      if (sender) await sender.replaceTrack(track);
-      else link.pc.addTrack(track, this.local);
+      const transceiver = this.deviceTransceiver(link, track.kind);
+      if (!transceiver) {
+        link.pc.addTrack(track, this.local);
+        continue;
+      }
+      await transceiver.sender.replaceTrack(track);
+      transceiver.sender.setStreams(this.local);
+      // A transceiver the other side offered while we had no camera only receives: make it send too
+      // (this renegotiates; without it a camera turned on after joining is never sent).
+      if (transceiver.direction === "recvonly") transceiver.direction = "sendrecv";
+      else if (transceiver.direction === "inactive") transceiver.direction = "sendonly";
+    }
+  }
+
+  /**
+   * The transceiver carrying (or to carry) our microphone or camera: the one already sending a track of
+   * this kind, else the first of this kind that sends nothing and is not our screen's.
+   */
+  private deviceTransceiver(link: Link, kind: string): RTCRtpTransceiver | undefined {
+    const screenTrack = this.screen?.getVideoTracks()[0];
+    const candidates = link.pc
+      .getTransceivers()
+      .filter((t) => t.direction !== "stopped" && t.receiver.track.kind === kind && t.sender !== this.screenSenders.get(link) && (!screenTrack || t.sender.track !== screenTrack));
+    return candidates.find((t) => t.sender.track) ?? candidates.find((t) => !t.sender.track);
+  }
+
+  private screenSenders = new WeakMap<Link, RTCRtpSender>();
+  private mediaStates = new Map<string, { microphone: boolean; camera: boolean }>();
+  private staleSessions = new Set<string>();
+
+  /** Shares a window or tab beside the camera (its own stream, so the other side can tell them apart); `null` stops. */
+  async shareScreen(track: MediaStreamTrack | null): Promise<void> {
+    this.screen?.getTracks().forEach((t) => t !== track && t.stop());
+    this.screen = track ? new MediaStream([track]) : null;
+    for (const link of this.links.values()) {
+      const sender = this.screenSenders.get(link);
+      const transceiver = sender && link.pc.getTransceivers().find((t) => t.sender === sender);
+      if (!track) {
+        if (!transceiver) continue;
+        await sender!.replaceTrack(null);
+        // Inactive: the other side's screen track ends and its tile goes away.
+        transceiver.direction = "inactive";
+        continue;
+      }
+      if (transceiver && transceiver.direction !== "stopped") {
+        await transceiver.sender.replaceTrack(track);
+        transceiver.sender.setStreams(this.screen!);
+        transceiver.direction = "sendonly";
+      } else {
+        const added = link.pc.addTransceiver(track, { direction: "sendonly", streams: [this.screen!] });
+        this.screenSenders.set(link, added.sender);
+      }
     }
   }
 

@@ -49,12 +49,13 @@ function connectionOf(ctx: SocketContext, id: string): string {
   return connectionId;
 }
 
-async function leave(ctx: SocketContext, id: string): Promise<void> {
+/** `left`: the user pressed Leave; otherwise the socket dropped and the others keep their tile for a while. */
+async function leave(ctx: SocketContext, id: string, left = false): Promise<void> {
   const connectionId = joinedCalls(ctx)[id];
   if (!connectionId) return;
   delete joinedCalls(ctx)[id];
   await recordCallLeft(ctx.services, id, connectionId);
-  ctx.socket.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId: ctx.user.userId });
+  ctx.socket.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId: ctx.user.userId, left });
   for (const room of [rooms.call(id), rooms.callConnection(id, connectionId), rooms.callStaff(id)]) void ctx.socket.leave(room);
 }
 
@@ -136,7 +137,7 @@ export const callEvents: Record<string, SocketEventDef> = {
       const theirs = (await ctx.io.in(rooms.call(id)).fetchSockets()).filter((s) => s.data.user.userId === userId);
       for (const s of theirs) {
         const connectionId = connectionIn(s.data, id);
-        if (connectionId) ctx.io.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId });
+        if (connectionId) ctx.io.to(rooms.call(id)).emit("call:peer-left", { sessionId: id, connectionId, userId, left: true });
       }
       ctx.io.in(rooms.user(userId)).socketsLeave([rooms.call(id), rooms.callStaff(id)]);
       ctx.io.to(rooms.user(userId)).emit("call:removed", { sessionId: id });
@@ -155,7 +156,7 @@ export const callEvents: Record<string, SocketEventDef> = {
     access: signedIn,
     schema: withSession,
     handle: async (ctx, { sessionId: id }) => {
-      await leave(ctx, id);
+      await leave(ctx, id, true);
       return null;
     },
   }),

@@ -157,7 +157,9 @@ export function attachRealtime(httpServer: HttpServer, services: AppServices, op
     io,
     notifier,
     async close() {
-      io.disconnectSockets(true);
+      // io.close() drops every connection as a transport close, which clients answer by reconnecting
+      // (to this instance once restarted, or to another). disconnectSockets(true) would tell them the
+      // server sent them away on purpose, and socket.io clients never reconnect after that.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([...pendingLeaves]);
       // The adapter never releases a LISTEN client whose connection dropped (after a database outage),

@@ -14,6 +14,8 @@ import { gzipSync } from "node:zlib";
 import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser } from "@playwright/test";
 import { fakeCameraVideo } from "../fixtures/face/fake-camera";
+import { repeatabilityTable } from "../fixtures/face/video-captures";
+import { REPEATABILITY, sdcOf } from "../../server/domain/diary/repeatability";
 import { computeSnapshotMeasures } from "../../server/domain/symmetry";
 import { fixtureCapture } from "../../server/domain/symmetry/test-support";
 import { CLIENT_BUILD_DIR, MEDIAPIPE_WASM_DIR, PROJECT_ROOT, PUBLIC_DIR, SERVER_BUILD_FILE } from "../../server/paths";
@@ -73,7 +75,16 @@ async function inferenceBench(browser: Browser): Promise<Row> {
   await page.close();
   server.close();
   const s = stats(r.rest);
-  return { measure: "Face Landmarker detectForVideo per frame (headless Chromium, CPU)", frame: `${r.width}×${r.height}`, frames: s.n, facesFound: r.faces, median_ms: s.median, p95_ms: s.p95, first_frame_ms: Math.round(r.first) };
+  return {
+    measure: "Face Landmarker detectForVideo per frame (headless Chromium, CPU) = the live feedback's loop on the practice page",
+    frame: `${r.width}×${r.height}`,
+    frames: s.n,
+    facesFound: r.faces,
+    median_ms: s.median,
+    p95_ms: s.p95,
+    live_feedback_fps: Math.round((1000 / s.median) * 10) / 10,
+    first_frame_ms: Math.round(r.first),
+  };
 }
 
 async function captureBench(browser: Browser): Promise<Row> {
@@ -167,6 +178,11 @@ export async function runFaceBench(): Promise<Record<string, string | number>[]>
     await browser.close();
   }
   rows.push(computeBench());
+  // The repeatability table (docs/face-measures.md §5): SD of each trend measure over repeated fixture captures.
+  for (const r of repeatabilityTable()) {
+    const f = (v: number | null) => (v === null ? "–" : v.toFixed(3));
+    rows.push({ measure: `Repeatability: ${r.key}`, sd_consecutive: f(r.consecutiveSd), sd_subsampled: f(r.subsampledSd), sd_photo_vs_video: f(r.stillVsVideoSd), sd: f(r.sd), sdc_measured: f(sdcOf(r.sd)), sdc_used: REPEATABILITY[r.key as keyof typeof REPEATABILITY].sdc });
+  }
   rows.push(...(await bundleBench()));
   return rows;
 }

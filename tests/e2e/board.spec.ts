@@ -21,8 +21,9 @@ function watchPolicy(page: Page, problems: string[]) {
 test("whiteboard and live homework in a session, the homework e-mail with its PDF, practice and adherence", async ({ browser }) => {
   test.setTimeout(180_000);
   const problems: string[] = [];
-  const therapist = await (await browser.newContext()).newPage();
-  const patient = await (await browser.newContext()).newPage();
+  // A laptop screen: the board shares the call room with the faces.
+  const therapist = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  const patient = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   watchPolicy(therapist, problems);
   watchPolicy(patient, problems);
 
@@ -52,7 +53,7 @@ test("whiteboard and live homework in a session, the homework e-mail with its PD
   await expect.poll(async () => JSON.stringify(await boardOf(patient)) === JSON.stringify(await boardOf(therapist))).toBe(true);
 
   // Both draw at the same time: nothing is lost and both boards end identical.
-  await Promise.all([draw(therapist, "diamond", [700, 140], [820, 240]), draw(patient, "ellipse", [450, 300], [600, 400])]);
+  await Promise.all([draw(therapist, "diamond", [620, 140], [720, 240]), draw(patient, "ellipse", [450, 300], [600, 400])]);
   await expect.poll(() => boardOf(therapist).then((b) => b.length), { timeout: 10_000 }).toBe(3);
   const same = async () => JSON.stringify(await boardOf(patient)) === JSON.stringify(await boardOf(therapist));
   await expect.poll(same, { timeout: 10_000 }).toBe(true);

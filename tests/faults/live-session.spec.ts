@@ -60,7 +60,8 @@ test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
   dataDir = mkdtempSync(path.join(tmpdir(), "fault-drill-"));
   server = await startAppServer({ port: PORT, dataDir });
-  for (let i = 0; i < 2; i++) contexts.push(await browser.newContext({ baseURL: server.base }));
+  // A laptop screen: the board shares the call room with the faces.
+  for (let i = 0; i < 2; i++) contexts.push(await browser.newContext({ baseURL: server.base, viewport: { width: 1366, height: 768 } }));
   therapist = await contexts[0]!.newPage();
   patient = await contexts[1]!.newPage();
 
@@ -146,7 +147,7 @@ test("(c) the app server is killed and restarted: media keeps flowing, sockets r
   await expectVideoFlowing(patient);
   await expectVideoFlowing(therapist);
   // Changes while the server is down wait in each browser's outbox.
-  await draw(patient, "diamond", [800, 300], [880, 380]);
+  await draw(patient, "diamond", [300, 300], [380, 380]);
   await assignHomework("Soft eye closure");
 
   server = await startAppServer({ port: PORT, dataDir });
@@ -168,4 +169,29 @@ test("(c) the app server is killed and restarted: media keeps flowing, sockets r
   // Each is there at the acknowledged version or a later one (Excalidraw may touch an element again).
   for (const element of acknowledged) expect(afterReload.find((e) => e.id === element.id)?.version ?? 0).toBeGreaterThanOrEqual(element.version);
   await expect(patient.getByTestId("homework-list").getByRole("heading", { name: "Soft eye closure" })).toBeVisible();
+});
+
+test("(d) a graceful restart (SIGTERM, as a deploy does) is a short drop: sockets back within 3 s of /health, then End session works", async () => {
+  test.setTimeout(180_000);
+  await server.stop(); // SIGTERM; resolves when the process has exited
+  const stopped = performance.now();
+  // Both pages say the server link is down, while the media (peer-to-peer) goes on.
+  for (const page of [therapist, patient]) await expect(page.getByTestId("connection-status")).toContainText("Server reconnecting", { timeout: 5_000 });
+  await expectVideoFlowing(patient);
+
+  server = await startAppServer({ port: PORT, dataDir });
+  const restarted = performance.now();
+  const socketsBack = await timeUntil(restarted, async () => (await Promise.all([socketConnected(therapist), socketConnected(patient)])).every(Boolean), "both sockets connected");
+  recordFaultTiming("gracefulRestart_socketsBack", socketsBack, "app server SIGTERM + restart → both sockets connected (from the restarted server's first healthy answer)");
+  recordFaultTiming("gracefulRestart_downtime", restarted - stopped, "app server exited after SIGTERM → restarted server healthy");
+  expect(socketsBack).toBeLessThanOrEqual(3_000);
+  for (const page of [therapist, patient]) await expect(page.getByTestId("connection-status")).toContainText("Server connected");
+  await expectVideoFlowing(patient);
+  await expectVideoFlowing(therapist);
+
+  // The realtime link works again: the therapist ends the session and both see it ended.
+  await therapist.getByRole("button", { name: "End session" }).click();
+  await therapist.getByRole("button", { name: "Yes, end session" }).click();
+  await expect(therapist.getByRole("heading", { name: "The session has ended" })).toBeVisible({ timeout: 10_000 });
+  await expect(patient.getByRole("heading", { name: "The session has ended" })).toBeVisible({ timeout: 10_000 });
 });

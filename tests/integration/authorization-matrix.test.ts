@@ -155,6 +155,12 @@ const PAGES: Record<string, PageSpec> = {
     ],
     shows: (viewer, v) => viewer === v.patient,
   },
+  "routes/patient.practice": {
+    path: () => "/patient/practice",
+    access: "none",
+    posts: (v): Form[] => [{ minutes: "10", sessionId: v.sessionIds[0]! }],
+    shows: (viewer, v) => viewer === v.patient,
+  },
   "routes/patient.intake": { path: () => "/patient/intake", access: "none", posts: (v) => [{ patientId: v.patientId, freeText: "someone else's" }], shows: (viewer, v) => viewer === v.patient },
   "routes/patient.plan": {
     path: () => "/patient/plan",

@@ -193,7 +193,7 @@ export default function PatientHome() {
           <h2 id="homework">Homework</h2>
           <p>Practise twice a day, 15–20 minutes each time.</p>
           <p>
-            <Link to="/patient/homework">My homework and practice log</Link>
+            <Link to="/patient/practice">Practise now</Link> · <Link to="/patient/homework">My homework and practice log</Link>
           </p>
         </section>
         <section className="card" aria-labelledby="diary">

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { signedIn } from "../../server/access/access";
@@ -13,10 +13,12 @@ import { TextAreaField } from "../components/journey";
 import { actorOf, answering, formObject } from "../components/journey.server";
 import { adherenceForTherapist } from "../../server/services/homework/homework";
 import { AdherenceChart, AdherenceFigures } from "../components/homework/adherence-chart";
+import callRoomStyles from "../styles/call-room.css?url";
 
 // Membership is checked by the service (only this session's therapist, patient and invited staff).
 export const handle = { access: signedIn };
 export const meta: MetaFunction = () => [{ title: "Session · Facial palsy rehabilitation" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: callRoomStyles }];
 
 const CallRoom = lazy(() => import("../components/call/call-room.client"));
 
@@ -112,6 +114,14 @@ export default function SessionPage() {
   }, [availability, revalidator]);
 
   const home = data.myRole === "patient" ? "/patient" : "/therapist";
+  // Before the call it sits on the page; in the call, in the room's side panel.
+  const adherence = data.adherence ? (
+    <details className="card adherence-session">
+      <summary>Homework practice of {data.adherence.name} (last four weeks)</summary>
+      <AdherenceFigures summary={data.adherence.summary} />
+      <AdherenceChart summary={data.adherence.summary} label={`Practices per day of ${data.adherence.name}`} />
+    </details>
+  ) : null;
   return (
     <>
       <h1>
@@ -132,17 +142,22 @@ export default function SessionPage() {
         </div>
       ) : availability.state === "open" ? (
         mounted ? (
+          <div className="call-host">
           <Suspense fallback={<p role="status">Preparing the call…</p>}>
             <CallRoom
+              title={`${kindLabel(data.kind, data.startsAt, data.endsAt)} with ${data.otherName}`}
               sessionId={data.sessionId}
               myRole={data.myRole}
               myName={data.myName}
               otherName={data.otherName}
+              startsAt={data.startsAt}
               endsAt={data.endsAt}
+              extraTools={adherence}
               kindLabel={kindLabel(data.kind, data.startsAt, data.endsAt)}
               timeZone={timeZone}
             />
           </Suspense>
+          </div>
         ) : (
           <p role="status">Preparing the call…</p>
         )
@@ -154,13 +169,7 @@ export default function SessionPage() {
           </p>
         </div>
       )}
-      {data.adherence ? (
-        <details className="card adherence-session">
-          <summary>Homework practice of {data.adherence.name} (last four weeks)</summary>
-          <AdherenceFigures summary={data.adherence.summary} />
-          <AdherenceChart summary={data.adherence.summary} label={`Practices per day of ${data.adherence.name}`} />
-        </details>
-      ) : null}
+      {availability.state !== "open" ? adherence : null}
       {data.attendance ? (
         <section aria-labelledby="attendance-title">
           <h2 id="attendance-title">Attendance</h2>

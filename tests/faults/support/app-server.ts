@@ -14,10 +14,11 @@ export interface AppServer {
  * The built app (`server/main.ts`, production mode) as a child process the drill can kill; the data
  * (PGlite in `dataDir`, or `databaseUrl`) outlives it. Resolves once /health answers.
  */
-export async function startAppServer(options: { port: number; dataDir: string; databaseUrl?: string; env?: Record<string, string> }): Promise<AppServer> {
+export async function startAppServer(options: { port: number; dataDir: string; databaseUrl?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<AppServer> {
   const app = await startAppProcess({
     name: "the fault drill's app server",
     port: options.port,
+    timeoutMs: options.timeoutMs,
     env: {
       DATA_DIR: options.dataDir,
       DATABASE_URL: options.databaseUrl ?? "",

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import type { CallPanelProps } from "../call/call-panels";
 import { useSessionSync } from "./use-session-sync";
 
@@ -11,7 +11,7 @@ const BoardCanvas = lazy(() => {
 });
 
 /** The session's shared whiteboard. */
-export function SessionBoardPanel({ sessionId, myRole, socket }: CallPanelProps) {
+export function SessionBoardPanel({ sessionId, myRole, socket, onOpenChange }: CallPanelProps & { onOpenChange?: (open: boolean) => void }) {
   const sync = useSessionSync(socket, sessionId, (e) => e.kind === "snapshot" || e.kind === "lock" || (e.kind === "remote" && e.event !== "homework:upsert"));
   const [open, setOpen] = useState(false);
   const hasDrawing = Boolean(sync && Object.values(sync.board.elementsByPage).some((list) => list.some((e) => !e.isDeleted)));
@@ -19,9 +19,22 @@ export function SessionBoardPanel({ sessionId, myRole, socket }: CallPanelProps)
   useEffect(() => {
     if (myRole !== "therapist" && hasDrawing) setOpen(true);
   }, [hasDrawing, myRole]);
+  // The call room gives an open board the stage.
+  useEffect(() => onOpenChange?.(open), [open, onOpenChange]);
+  // Excalidraw's menu button is an icon without a name: give it one (screen readers, axe).
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const root = panel.current;
+    if (!open || !root) return;
+    const label = () => root.querySelectorAll(".main-menu-trigger:not([aria-label])").forEach((b) => b.setAttribute("aria-label", "Whiteboard menu"));
+    const observer = new MutationObserver(label);
+    observer.observe(root, { subtree: true, childList: true });
+    label();
+    return () => observer.disconnect();
+  }, [open]);
 
   return (
-    <section className="card board-panel" aria-labelledby="board-title">
+    <section ref={panel} className={`card board-panel${open ? " board-panel--open" : ""}`} aria-labelledby="board-title">
       <div className="board-panel__head">
         <h2 id="board-title">Whiteboard</h2>
         <button type="button" className="button button--secondary" aria-expanded={open} onClick={() => setOpen((o) => !o)}>

@@ -1,25 +1,31 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Socket } from "socket.io-client";
 import type { CallConnectionState, CallTransport, ConnectionQuality, RemoteParticipant } from "../../../media/transport";
 import { connectSocket } from "../realtime-client";
 import { PeerCall } from "../../../media/p2p/peer-call";
+import { emitAcknowledged } from "./acknowledged";
 import { CallPanels } from "./call-panels";
-import { CallView } from "./call-view";
+import { CallView, type RealtimeLink } from "./call-view";
 import { loadPreferences, openMedia } from "./devices";
 import { type JoinChoice, PreJoin } from "./pre-join";
 import { socketSignalling } from "./socket-signalling";
 
 export interface CallRoomProps {
   sessionId: string;
+  /** The page's heading, repeated in the full-window room (the page's own is hidden then). */
+  title: string;
   myRole: "therapist" | "patient" | "guest_staff";
   myName: string;
   otherName: string;
+  startsAt: string;
   endsAt: string;
   kindLabel: string;
   timeZone: string;
+  /** More for the side panel (the therapist's view of the patient's homework practice). */
+  extraTools?: ReactNode;
 }
 
-type Phase = { name: "prejoin" } | { name: "joining" } | { name: "waiting" } | { name: "in-call" } | { name: "ended" } | { name: "removed" } | { name: "error"; message: string };
+type Phase = { name: "prejoin" } | { name: "joining" } | { name: "waiting" } | { name: "in-call" } | { name: "left" } | { name: "removed" } | { name: "ended" } | { name: "error"; message: string };
 
 interface JoinAck {
   ok: boolean;
@@ -48,25 +54,33 @@ const SESSION_KEEPALIVE_MS = 4 * 60_000;
 export default function CallRoom(props: CallRoomProps) {
   const { sessionId, myRole } = props;
   const [phase, setPhase] = useState<Phase>({ name: "prejoin" });
+  const phaseRef = useRef<Phase["name"]>("prejoin");
+  phaseRef.current = phase.name;
   const [participants, setParticipants] = useState<RemoteParticipant[]>([]);
   const [state, setState] = useState<CallConnectionState>("connecting");
   const [quality, setQuality] = useState<ConnectionQuality>("unknown");
   const [waiting, setWaiting] = useState<{ userId: string; name: string }[]>([]);
   const [local, setLocal] = useState<MediaStream | null>(null);
+  const [link, setLink] = useState<RealtimeLink>("connected");
+  const [notice, setNotice] = useState<string | null>(null);
+  const [boardOpen, setBoardOpen] = useState(false);
+  const inCall = useRef(false);
   const socket = useRef<Socket | null>(null);
   const transport = useRef<CallTransport | null>(null);
   const localRef = useRef<MediaStream | null>(null);
   const autoJoin = useMemo(() => typeof sessionStorage !== "undefined" && sessionStorage.getItem(rejoinKey(sessionId)) === "1", [sessionId]);
 
   const finish = useCallback(
-    (end: "ended" | "removed" = "ended") => {
+    (next: "ended" | "left" | "removed" = "ended") => {
+      inCall.current = false;
       transport.current?.close();
       transport.current = null;
       localRef.current?.getTracks().forEach((t) => t.stop());
       localRef.current = null;
       setLocal(null);
+      setNotice(null);
       sessionStorage.removeItem(rejoinKey(sessionId));
-      setPhase(end === "removed" ? { name: "removed" } : { name: "ended" });
+      setPhase(next === "ended" ? { name: "ended" } : next === "left" ? { name: "left" } : { name: "removed" });
     },
     [sessionId],
   );
@@ -102,7 +116,7 @@ export default function CallRoom(props: CallRoomProps) {
       if (!s.connected) await new Promise<void>((resolve) => s.once("connect", () => resolve()));
       const ack = (await s.emitWithAck("call:join", { sessionId, peerId: PEER_ID })) as JoinAck;
       if (!ack.ok || !ack.data) {
-        if (ack.error === "CALL_ENDED") return finish();
+        if (ack.error === "CALL_ENDED") return finish("ended");
         setPhase({ name: "error", message: ack.message ?? "The call could not be joined." });
         return;
       }
@@ -111,6 +125,7 @@ export default function CallRoom(props: CallRoomProps) {
         return;
       }
       setWaiting(ack.data.waiting ?? []);
+      inCall.current = true;
       sessionStorage.setItem(rejoinKey(sessionId), "1");
       setPhase({ name: "in-call" });
       await startTransport(ack.data, stream);
@@ -134,16 +149,28 @@ export default function CallRoom(props: CallRoomProps) {
     const s = connectSocket();
     socket.current = s;
     const onAdmitted = (m: { sessionId: string }) => m.sessionId === sessionId && localRef.current && void join(localRef.current);
-    const onEnded = (m: { sessionId: string }) => m.sessionId === sessionId && finish();
+    const onEnded = (m: { sessionId: string }) => m.sessionId === sessionId && finish("ended");
     const onRemoved = (m: { sessionId: string }) => m.sessionId === sessionId && finish("removed");
     const onWaiting = (w: { userId: string; name: string }) => setWaiting((list) => (list.some((x) => x.userId === w.userId) ? list : [...list, w]));
     // After a network drop or a server restart the socket reconnects: join again with the same peer id.
-    const onReconnect = () => localRef.current && void join(localRef.current);
+    let dropped = false;
+    const onConnect = () => {
+      setLink("connected");
+      if (dropped && localRef.current && (inCall.current || phaseRef.current === "waiting")) void join(localRef.current);
+      dropped = false;
+    };
+    const onDisconnect = (reason: string) => {
+      dropped = true;
+      setLink("reconnecting");
+      // A server that sent us away on purpose (an older one shutting down) is not retried by socket.io itself.
+      if (reason === "io server disconnect") setTimeout(() => s.connect(), 500 + Math.random() * 1000);
+    };
     s.on("call:admitted", onAdmitted);
     s.on("call:ended", onEnded);
     s.on("call:removed", onRemoved);
     s.on("call:waiting", onWaiting);
-    s.io.on("reconnect", onReconnect);
+    s.on("connect", onConnect);
+    s.on("disconnect", onDisconnect);
     const heartbeat = setInterval(() => transport.current && s.emit("client:heartbeat", { activity: "call" }), HEARTBEAT_MS);
     // A 90-minute call makes no page requests: keep the 30-minute idle session (and its cookie) alive.
     const keepAlive = setInterval(() => transport.current && void fetch("/api/me", { credentials: "same-origin" }).catch(() => {}), SESSION_KEEPALIVE_MS);
@@ -152,7 +179,8 @@ export default function CallRoom(props: CallRoomProps) {
       s.off("call:ended", onEnded);
       s.off("call:removed", onRemoved);
       s.off("call:waiting", onWaiting);
-      s.io.off("reconnect", onReconnect);
+      s.off("connect", onConnect);
+      s.off("disconnect", onDisconnect);
       clearInterval(heartbeat);
       clearInterval(keepAlive);
     };
@@ -166,15 +194,22 @@ export default function CallRoom(props: CallRoomProps) {
     [],
   );
 
+  // Every call action is retried until the server acknowledges it, and says so meanwhile.
+  const act = (event: string, payload: object, what: string) =>
+    emitAcknowledged(socket.current!, event, { sessionId, ...payload }, { what, onProblem: setNotice, stillWanted: () => inCall.current });
   const admit = (userId: string) => {
-    void socket.current?.emitWithAck("call:admit", { sessionId, userId });
     setWaiting((list) => list.filter((w) => w.userId !== userId));
+    void act("call:admit", { userId }, "let the patient in");
   };
-  const remove = (userId: string) => void socket.current?.emitWithAck("call:remove", { sessionId, userId });
-  const setAutoAdmit = (autoAdmit: boolean) => void socket.current?.emitWithAck("call:auto-admit", { sessionId, autoAdmit });
+  const remove = (userId: string) => void act("call:remove", { userId }, "take them out of the call");
+  const setAutoAdmit = (autoAdmit: boolean) => void act("call:auto-admit", { autoAdmit }, "change automatic admission");
   const endSession = async () => {
-    const ack = (await socket.current?.emitWithAck("call:end", { sessionId })) as { ok: boolean } | undefined;
-    if (ack?.ok) finish();
+    const ack = await act("call:end", {}, "end the session");
+    if (ack.ok || ack.error === "CALL_ENDED") finish("ended");
+  };
+  const leave = async () => {
+    await act("call:leave", {}, "leave the call");
+    finish("left");
   };
 
   if (phase.name === "ended") {
@@ -183,6 +218,20 @@ export default function CallRoom(props: CallRoomProps) {
         <h2>The session has ended</h2>
         <p>Thank you. {myRole === "patient" ? "Your homework and next steps will appear on your home page." : "Attendance has been recorded."}</p>
         <p>
+          <a href={`/${myRole === "patient" ? "patient" : "therapist"}`}>Back to my home page</a>
+        </p>
+      </section>
+    );
+  }
+  if (phase.name === "left") {
+    return (
+      <section className="card call-ended" aria-live="polite">
+        <h2>You have left the session</h2>
+        <p>{props.otherName} can still see that you were there. You can come back while the session is on.</p>
+        <p>
+          <button type="button" className="button" onClick={() => setPhase({ name: "prejoin" })}>
+            Rejoin the session
+          </button>{" "}
           <a href={`/${myRole === "patient" ? "patient" : "therapist"}`}>Back to my home page</a>
         </p>
       </section>
@@ -213,29 +262,36 @@ export default function CallRoom(props: CallRoomProps) {
     );
   }
   if (phase.name === "prejoin" || (phase.name === "joining" && !local)) {
-    return <AutoOrPreJoin autoJoin={autoJoin} onJoin={onJoin} busy={phase.name === "joining"} mirrorDefault={myRole === "patient"} />;
+    return (
+      <>
+        <AutoOrPreJoin autoJoin={autoJoin} onJoin={onJoin} busy={phase.name === "joining"} mirrorDefault={myRole === "patient"} />
+        {props.extraTools}
+      </>
+    );
   }
   return (
-    <>
     <CallView
       {...props}
       local={local}
       participants={participants}
       state={phase.name === "joining" ? "connecting" : state}
       quality={quality}
+      link={link}
       waiting={waiting}
       transport={transport}
+      notice={notice}
+      boardOpen={boardOpen}
+      tools={socket.current && phase.name === "in-call" ? <CallPanels sessionId={sessionId} myRole={myRole} socket={socket.current} onBoardOpen={setBoardOpen} extra={props.extraTools} /> : null}
       onAdmit={admit}
       onRemove={remove}
       onAutoAdmit={setAutoAdmit}
-      onEnd={endSession}
+      onEnd={() => void endSession()}
+      onLeave={() => void leave()}
       onLocalChange={(s) => {
         localRef.current = s;
         setLocal(s);
       }}
     />
-    {socket.current && phase.name === "in-call" ? <CallPanels sessionId={sessionId} myRole={myRole} socket={socket.current} /> : null}
-    </>
   );
 }
 

@@ -16,7 +16,7 @@ export function socketSignalling(socket: Socket, sessionId: string): Signalling 
     sendMediaState: (state) => void socket.emit("call:media-state", { sessionId, ...state }),
     onSignal: (listener) => subscribe<{ sessionId: string; from: string; data: SignalData }>("call:signal", (m) => listener(m.from, m.data)),
     onPeerJoined: (listener) => subscribe<{ connectionId: string; userId: string }>("call:peer-joined", listener),
-    onPeerLeft: (listener) => subscribe<{ connectionId: string; userId: string }>("call:peer-left", listener),
+    onPeerLeft: (listener) => subscribe<{ connectionId: string; userId: string; left?: boolean }>("call:peer-left", listener),
     onMediaState: (listener) => subscribe<{ connectionId: string; microphone: boolean; camera: boolean }>("call:media-state", listener),
   };
 }
