@@ -65,4 +65,3 @@ export async function shippingLabel(services: AppServices, actor: Actor, program
   return { patientName: row.name, lines: labelLines(address, countryName(address.country)) };
 }
 
-export { addressFormat };
