@@ -1,5 +1,5 @@
 /** Where the welcome package goes: the patient gives and corrects it; the planning desk prints the label. */
-import { addressFormat, checkPostalAddress, labelLines, type PostalAddress } from "../../domain/journey/postal-address";
+import { checkPostalAddress, labelLines, type PostalAddress } from "../../domain/journey/postal-address";
 import { audit } from "../audit";
 import type { Actor, AppServices } from "../context";
 import { type JourneyResult, ok, requireRole, SCHEDULING_ROLES } from "./common";
