@@ -10,7 +10,7 @@ export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 import type { PerSessionBilledKind, SessionKind } from "../server/domain/session-kinds";
 
-export { ROLES, type Role } from "../server/domain/roles";
+export type { Role } from "../server/domain/roles";
 import type { Role } from "../server/domain/roles";
 
 // better-auth's core tables. Their field names are better-auth's (camelCase here, snake_case in SQL

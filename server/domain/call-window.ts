@@ -34,6 +34,3 @@ export function callTimer(endsAt: Date, now: Date): { remainingMs: number; warn:
   const remainingMs = endsAt.getTime() - now.getTime();
   return { remainingMs, warn: remainingMs > 0 && remainingMs <= END_WARNING_MINUTES * 60_000, over: remainingMs <= 0 };
 }
-
-/** Minutes each kind of session lasts. */
-export const SESSION_MINUTES = { consultation: 40, program: 90, conclusion: 30, supporting: 90 } as const;

@@ -63,8 +63,6 @@ export type SessionKind = keyof typeof SESSION_KINDS;
 export const SESSION_KIND_IDS = Object.keys(SESSION_KINDS) as [SessionKind, ...SessionKind[]];
 /** Kinds that raise their own invoice: with "block", the invoice kinds. */
 export type PerSessionBilledKind = { [K in SessionKind]: (typeof SESSION_KINDS)[K]["billing"]["by"] extends "session" ? K : never }[SessionKind];
-export type MinutesSetting = (typeof SESSION_KINDS)[SessionKind]["minutesSetting"];
-export type PriceSetting = Extract<(typeof SESSION_KINDS)[SessionKind]["billing"], { by: "session" }>["priceSetting"];
 
 /** The operations on a kinds table; `sessionKinds()` is the clinic's, tests may build one with an extra kind. */
 export function kindsOf<K extends SessionKinds>(kinds: K) {

@@ -48,7 +48,16 @@ export function createMailer(options: { smtpUrl?: string; from: string; db: Kyse
     async send(message) {
       await db
         .insertInto("outboxEmail")
-        .values({ toAddress: message.to, subject: message.subject, text: message.text, html: message.html ?? null })
+        .values({
+          toAddress: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html ?? null,
+          // Kept as SMTP would send them (calendar invitations), so the outbox shows the whole message.
+          attachments: message.attachments?.length
+            ? JSON.stringify(message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, base64: Buffer.from(a.content).toString("base64") })))
+            : null,
+        })
         .execute();
       logger.info({ event: "mail.outbox", subject: message.subject }, "mail kept in the local outbox");
     },

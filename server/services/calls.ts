@@ -13,7 +13,7 @@ import { type AttendanceRow, attendanceOf, recordJoin, recordLeave } from "./ses
 import { completeSession, repairCompletion } from "./sessions/complete";
 import { blockPaymentState } from "./sessions/payment-state";
 
-export type { CallContext, CallUser };
+export type { CallUser };
 
 export type JoinResult = { state: "waiting" } | { state: "joined"; role: CallRole; iceServers: IceServer[]; livekit?: ConnectionDetails & { expiresAt: Date } };
 

@@ -6,7 +6,7 @@ export async function listOutbox(services: AppServices, actor: Actor, limit = 50
   if (actor.role !== "admin") throw new DomainError("FORBIDDEN", "Only an admin can read the outbox");
   return services.db
     .selectFrom("outboxEmail")
-    .select(["id", "toAddress", "subject", "text", "createdAt"])
+    .select(["id", "toAddress", "subject", "text", "html", "attachments", "createdAt"])
     .orderBy("createdAt", "desc")
     .limit(limit)
     .execute();

@@ -55,7 +55,7 @@ const REFUSAL_FIELD: Record<string, [field: string, message: string]> = {
 /**
  * A therapist schedules a session for one of their patients directly (supporting sessions after a
  * program, a consultation). It goes through the one booking path: the clinic's length for the kind,
- * the therapist's hours, both calendars, the kind's invoice, the queued e-mail and the reminders. The
+ * both calendars (the therapist may book outside their own published hours), the kind's invoice, the queued e-mail and the reminders. The
  * time is read in the therapist's zone and stored in UTC. Program and conclusion sessions come from the
  * patient's program (an accepted plan, the planning desk), so they are refused here.
  */
@@ -100,7 +100,9 @@ export async function scheduleSessionForPatient(
           programId: program?.id ?? null,
           startsAt,
           createdBy: therapist.userId,
-          availability: { rules, minNoticeMinutes: 0, patientBusyMessage: CLASH },
+          // The therapist decides their own time: their published hours govern what patients and the desk
+          // book, so here only both calendars are checked (a session at night is their call, not a refusal).
+          availability: { rules, minNoticeMinutes: 0, patientBusyMessage: CLASH, outsideHoursAllowed: true },
           mail: true,
         },
         now,

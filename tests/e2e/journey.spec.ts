@@ -56,6 +56,9 @@ test("intake: an onset in the future is refused on the field; six months ago is 
   const onset = addCalendarMonths(today, -6);
   await fillIntake(page, onset, zone);
   await expect(page.getByText("Thank you, your answers are saved.")).toBeVisible();
+  // The result is at the top of a long form: focus and scroll move to it.
+  await expect(page.getByTestId("intake-saved")).toBeFocused();
+  await expect(page.getByTestId("intake-saved")).toBeInViewport();
   await expect(page.getByTestId("eligibility")).toContainText("Not yet eligible for the online program");
   await expect(page.getByTestId("eligible-from")).toHaveText(renderedDate(addCalendarMonths(onset, 8)));
   await expect(page.getByTestId("eligibility").getByRole("link", { name: "Book a consultation" })).toBeVisible();

@@ -133,6 +133,8 @@ const PAGES: Record<string, PageSpec> = {
   "routes/patient.invoices": { path: () => "/patient/invoices", access: "none", posts: (v) => [{ invoiceId: v.invoiceIds[0]! }] },
   "routes/patient.invoices.$invoiceId.pdf": { path: (v) => `/patient/invoices/${v.invoiceIds[0]}/pdf`, access: "self" },
   "routes/patient.program": { path: () => "/patient/program", access: "none" },
+  "routes/patient.address": { path: () => "/patient/address", access: "none", posts: (v) => [{ patientId: v.patientId, recipient: "x", line1: "x", city: "x", postalCode: "1000", country: "BG" }] },
+  "routes/planner.label.$programId": { path: (v) => `/planner/label/${v.programId ?? NIL}`, access: "desk" },
   "routes/admin.settings": { path: () => "/admin/settings", access: "none" },
   "routes/$": { path: () => "/no-such-page", access: "none" },
   "routes/patient.book": {

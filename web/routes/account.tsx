@@ -1,3 +1,4 @@
+import { formatDateTime } from "../components/format-time";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data as json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -142,7 +143,7 @@ export default function Account() {
             <ul className="plain-list">
               {exports.map((e) => (
                 <li key={e.id}>
-                  {new Date(e.requestedAt).toLocaleString()}:{" "}
+                  {formatDateTime(e.requestedAt, user.timeZone)}:{" "}
                   {e.status === "ready" ? (
                     <a href={`/account/export/${e.id}`} download>
                       Download ({Math.ceil((e.sizeBytes ?? 0) / 1024)} kB)

@@ -191,7 +191,7 @@ export default function AdminHome() {
                   <td>{i.name}</td>
                   <td>{i.email}</td>
                   <td>{i.role}</td>
-                  <td>{i.accepted ? "accepted" : `open until ${new Date(i.expiresAt).toLocaleDateString()}`}</td>
+                  <td>{i.accepted ? "accepted" : `open until ${formatDate(i.expiresAt, user.timeZone)}`}</td>
                 </tr>
               ))}
             </tbody>

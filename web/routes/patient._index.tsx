@@ -8,6 +8,7 @@ import { rolesAccess } from "../../server/access/access";
 import { listMySessions } from "../../server/services/calls";
 import { myDiaryStatus } from "../../server/services/diary";
 import { describeClinicContact, getEligibility, listMyInvoices, myNextStep, programOverview, startInvoiceCheckout, stripeConfigured } from "../../server/services/journey";
+import { myPostalAddress } from "../../server/services/journey/postal-address";
 import { DueNotice } from "../components/diary/due-notice";
 import { formatDateTime } from "../components/format-time";
 import { ClinicContactDetails, DECISION_RESULT, EligibilityNotice, formatIsoDate, STATUS_LABEL } from "../components/journey";
@@ -44,6 +45,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     ]),
   );
   const { step, outcome } = await answering(() => myNextStep(services, actor, program?.nextStep));
+  const address = await myPostalAddress(services, actor);
   return {
     step,
     outcome: outcome && { kind: outcome.outcome, reason: outcome.reason, contact: outcome.clinicContact, contactLine: describeClinicContact(outcome.clinicContact) },
@@ -60,6 +62,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
       sessionsTotal: program.sessionsTotal,
       hasOpenPlan: program.openPlan !== null,
       welcomePackage: program.welcomePackage,
+      hasAddress: address.stored,
     },
     invoices: invoices
       .filter((i) => i.status !== "void")
@@ -143,7 +146,12 @@ export default function PatientHome() {
                 {program.welcomePackage.carrier ? ` with ${program.welcomePackage.carrier}` : ""}, tracking number <strong>{program.welcomePackage.trackingNumber}</strong>.
               </p>
             ) : (
-              <p className="muted">Your welcome package (the “passport” folder for your homework sheets) will be posted to you; shipping is free.</p>
+              <>
+                <p className="muted">Your welcome package (the “passport” folder for your homework sheets) will be posted to you; shipping is free.</p>
+                <p>
+                  <Link to="/patient/address">{program.hasAddress ? "Check or correct my postal address" : "Give my postal address"}</Link>
+                </p>
+              </>
             )}
           </section>
         ) : null}

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { rolesAccess } from "../../server/access/access";
 import { isCountryCode } from "../../server/domain/journey/eligibility";
 import { getEligibility, getIntake, saveIntake } from "../../server/services/journey";
@@ -70,12 +71,24 @@ export default function Intake() {
     return Array.isArray(v) ? (v as string[]) : [];
   };
   const option = (labels: Record<string, string>) => Object.entries(labels).map(([v, label]) => ({ value: v, label }));
+  const saved = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // Save is at the bottom of a long form and the result at the top: take the reader to it, or to the first wrong answer.
+    if (result?.ok) {
+      saved.current?.focus();
+      saved.current?.scrollIntoView({ block: "start" });
+    } else if (result) {
+      const first = document.querySelector<HTMLElement>("[aria-invalid=true]") ?? document.querySelector<HTMLElement>(".alert--error");
+      first?.scrollIntoView({ block: "center" });
+      first?.focus();
+    }
+  }, [result]);
   return (
     <div className="journey-form">
       <h1>About your palsy</h1>
       <p className="lead">Your answers help your specialist prepare the consultation. Only you and your therapist can read them.</p>
       {result?.ok ? (
-        <div className="alert alert--ok" role="status">
+        <div className="alert alert--ok" role="status" tabIndex={-1} ref={saved} data-testid="intake-saved">
           Thank you, your answers are saved.
         </div>
       ) : null}

@@ -29,6 +29,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
       status: i.status,
       overdue: i.overdue,
       reference: i.reference,
+      balance: i.paidCents > 0 && i.status === "unpaid" ? i.balance : null,
       // Formatted on the server, in the reader's own zone: the page reads the same wherever it is opened.
       due: i.dueAt ? formatDateTime(i.dueAt.utc, timeZone) : null,
     })),
@@ -77,6 +78,7 @@ export default function PatientInvoices() {
                   <td>
                     <span className={i.status === "paid" ? "badge badge--ok" : i.overdue ? "badge badge--danger" : "badge"}>{i.status === "paid" ? "paid" : i.overdue ? "overdue" : "to pay"}</span>
                     {i.status === "unpaid" && i.due ? <span className="muted"> · due {i.due}</span> : null}
+                    {i.balance ? <span data-testid="invoice-balance"> · still to pay {i.balance}</span> : null}
                   </td>
                   <td>
                     <code data-testid="invoice-reference">{i.reference}</code>

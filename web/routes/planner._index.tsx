@@ -46,8 +46,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     calendar: calendar.ok
       ? calendar.value.sessions.map((s) => ({ id: s.sessionId, kind: s.kind, sequence: s.sequence, status: s.status, therapistName: s.therapistName, patientName: s.patientName, date: s.startsAt.date, startsAt: s.startsAt.utc, endsAt: s.endsAt.utc }))
       : [],
-    unpaid: unpaid.map((i) => ({ id: i.id, patientName: i.patientName, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Block ${i.block}`, amount: i.amount, amountCents: i.amountCents, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
-    packages: packages.map((p) => ({ programId: p.programId, patientName: p.patientName, country: p.country, enrolledAt: p.enrolledAt.toISOString() })),
+    unpaid: unpaid.map((i) => ({ id: i.id, patientName: i.patientName, label: i.kind === "consultation" ? "Consultation" : i.kind === "supporting" ? "Supporting session" : `Block ${i.block}`, amount: i.amount, amountCents: i.amountCents, balanceCents: i.balanceCents, balance: i.balance, partlyPaid: i.paidCents > 0, dueAt: i.dueAt?.utc ?? null, overdue: i.overdue })),
+    packages: packages.map((p) => ({ programId: p.programId, patientName: p.patientName, country: p.country, enrolledAt: p.enrolledAt.toISOString(), addressLines: p.addressLines })),
     attendance: attendance.map((a) => ({ id: a.id, kind: a.kind, startsAt: a.startsAt.toISOString(), therapistName: a.therapistName, patientName: a.patientName, actualMinutes: a.actualMinutes, ended: Boolean(a.endedAt) })),
   };
 }
@@ -71,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const { amountCents, ...rest } = result.fieldErrors;
       return { intent: "pay", id, fieldErrors: { ...rest, ...(amountCents ? { amount: amountCents } : {}) }, formError: result.formError, done: null };
     }
-    return { intent: "pay", id, fieldErrors: {}, formError: undefined, done: `Payment recorded: ${result.value.patientName}, ${result.value.amount}.` };
+    return { intent: "pay", id, fieldErrors: {}, formError: undefined, done: `Payment recorded: ${result.value.patientName}, ${result.value.status === "paid" ? result.value.amount : `${result.value.balance} still to pay of ${result.value.amount}`}.` };
   }
   if (fields.intent === "ship") {
     const id = String(fields.programId ?? "");
@@ -210,12 +210,13 @@ export default function PlannerHome() {
             <details key={i.id} className="record" open={Object.keys(errors).length > 0} data-testid="unpaid-invoice">
               <summary>
                 {i.patientName} · {i.label} · {i.amount}
+                {i.partlyPaid ? ` · still to pay ${i.balance}` : ""}
                 {i.dueAt ? ` · due ${formatDateTime(i.dueAt, user.timeZone)}` : ""} {i.overdue ? <span className="badge badge--danger">overdue</span> : null}
               </summary>
               <Form method="post" noValidate className="record__form">
                 <input type="hidden" name="intent" value="pay" />
                 <input type="hidden" name="invoiceId" value={i.id} />
-                <Field name="amount" id={`amount-${i.id}`} label="Amount received (EUR)" inputMode="decimal" defaultValue={(i.amountCents / 100).toFixed(2)} error={errors.amount} />
+                <Field name="amount" id={`amount-${i.id}`} label="Amount received (EUR)" inputMode="decimal" defaultValue={(i.balanceCents / 100).toFixed(2)} error={errors.amount} />
                 <Field name="paidOn" id={`paidOn-${i.id}`} label="Received on" type="date" defaultValue={data.today} max={data.today} error={errors.paidOn} />
                 <Field name="reference" id={`reference-${i.id}`} label="Bank reference" error={errors.reference} />
                 <button type="submit" className="button" disabled={busy}>
@@ -238,6 +239,16 @@ export default function PlannerHome() {
                 {p.patientName}
                 {p.country ? ` · ${p.country}` : ""} · enrolled {formatDateTime(p.enrolledAt, user.timeZone)}
               </summary>
+              {p.addressLines ? (
+                <p>
+                  <span className="clinic-contact__address" data-testid="shipping-address">
+                    {p.addressLines.join("\n")}
+                  </span>{" "}
+                  · <Link to={`/planner/label/${p.programId}`}>Print the label</Link>
+                </p>
+              ) : (
+                <p className="muted">No postal address yet: the patient is asked for it on their page.</p>
+              )}
               <Form method="post" noValidate className="record__form">
                 <input type="hidden" name="intent" value="ship" />
                 <input type="hidden" name="programId" value={p.programId} />

@@ -435,6 +435,11 @@ describe("isWithinAvailability / assertSlotBookable", () => {
     expect(attempt(date, start, end)).toThrow(expect.objectContaining({ code }));
   });
 
+  it("lets a therapist book their own time outside their hours, but never over a booking", () => {
+    expect(attempt("2025-06-07", "10:00", "11:30", { outsideHoursAllowed: true })).not.toThrow();
+    expect(attempt("2025-06-03", "11:00", "12:30", { outsideHoursAllowed: true })).toThrow(expect.objectContaining({ code: "SLOT_TAKEN" }));
+  });
+
   it("names the startsAt field and says what is wrong", () => {
     expect(attempt("2025-06-07", "10:00", "11:30")).toThrow(
       expect.objectContaining({ field: "startsAt", message: "The slot is outside the therapist's hours" }),

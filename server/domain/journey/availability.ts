@@ -252,6 +252,8 @@ export interface BookableCheck extends SlotCheck {
   busy: readonly TimeRange[];
   now: Date;
   minNoticeMinutes?: number;
+  /** A therapist booking their own time may go outside their published hours (which govern what others book). */
+  outsideHoursAllowed?: boolean;
 }
 
 /** The checks a booking service runs on a chosen slot, each failure naming the `startsAt` field. */
@@ -266,7 +268,7 @@ export function assertSlotBookable(check: BookableCheck): void {
   if (check.start.getTime() < check.now.getTime() + minNotice * MINUTE) {
     throw new DomainError("SLOT_TOO_SOON", `The slot must start at least ${minNotice} minutes from now`, "startsAt");
   }
-  if (!isWithinAvailability(check)) {
+  if (!check.outsideHoursAllowed && !isWithinAvailability(check)) {
     throw new DomainError("SLOT_OUTSIDE_AVAILABILITY", "The slot is outside the therapist's hours", "startsAt");
   }
   if (check.busy.some((range) => overlaps(check, range))) {

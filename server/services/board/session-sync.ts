@@ -11,7 +11,7 @@ import { createSessionSyncState, type SessionSyncState } from "../../domain/coll
 import { jsonb } from "../../jobs/queue";
 import { audit, auditAll, type AuditEntry } from "../audit";
 import type { AppServices } from "../context";
-import { type CallUser, sessionParticipant } from "../sessions/access";
+import { type CallUser, getCallContext } from "../sessions/access";
 
 export interface SyncChanges {
   pages: BoardPage[];
@@ -132,7 +132,7 @@ export async function saveBoardLock(services: AppServices, sessionId: string, lo
 
 /** The whole board of a session, for its participants only (HTTP read, e.g. after a reload). */
 export async function readSessionBoard(services: AppServices, user: CallUser, sessionId: string) {
-  const call = await sessionParticipant(services, user, sessionId);
+  const call = await getCallContext(services, user, sessionId);
   const { state, locked } = await loadSessionSyncState(services, sessionId);
   await audit(services, { actor: user, action: "board.read", recordType: "session_board", recordId: sessionId, patientId: call.patient.id });
   return { board: state.board, locked };
@@ -140,7 +140,7 @@ export async function readSessionBoard(services: AppServices, user: CallUser, se
 
 /** A session's homework list as its participants see it. */
 export async function readSessionHomework(services: AppServices, user: CallUser, sessionId: string): Promise<HomeworkItem[]> {
-  const call = await sessionParticipant(services, user, sessionId);
+  const call = await getCallContext(services, user, sessionId);
   await audit(services, { actor: user, action: "homework.read", recordType: "session_homework", recordId: sessionId, patientId: call.patient.id });
   const rows = await services.db.selectFrom("homeworkItem").select("data").where("sessionId", "=", sessionId).execute();
   return visibleHomework(reconcileHomework([], rows.map((r) => r.data as HomeworkItem)));

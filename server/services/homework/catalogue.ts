@@ -15,7 +15,7 @@ import { IMAGE_EXTENSION, sniffImageType } from "../../domain/homework/image-typ
 import type { FormResult } from "../accounts";
 import type { AppServices } from "../context";
 import { isUuid } from "../../domain/ids";
-import { type CallUser, sessionParticipant, sessionTherapist } from "../sessions/access";
+import { type CallUser, getCallContext, sessionTherapist } from "../sessions/access";
 import { demoDrawingPng } from "./demo-illustrations";
 
 export interface TechniqueView {
@@ -142,7 +142,7 @@ export async function addSessionIllustration(services: AppServices, user: CallUs
 }
 
 export async function listSessionIllustrations(services: AppServices, user: CallUser, sessionId: string): Promise<{ id: string; caption: string; createdAt: Date }[]> {
-  await sessionParticipant(services, user, sessionId);
+  await getCallContext(services, user, sessionId);
   return services.db.selectFrom("illustration").select(["id", "caption", "createdAt"]).where("sessionId", "=", sessionId).orderBy("createdAt").execute();
 }
 
@@ -162,7 +162,7 @@ export async function readIllustration(services: AppServices, user: CallUser, il
   if (!isUuid(illustrationId)) throw new DomainError("NOT_FOUND", "No such illustration.");
   const row = await services.db.selectFrom("illustration").selectAll().where("id", "=", illustrationId).executeTakeFirst();
   if (!row) throw new DomainError("NOT_FOUND", "No such illustration.");
-  if (row.sessionId) await sessionParticipant(services, user, row.sessionId);
+  if (row.sessionId) await getCallContext(services, user, row.sessionId);
   const bytes = await illustrationBytes(services, row.storageKey);
   if (!bytes) throw new DomainError("NOT_FOUND", "This illustration's file is missing.");
   return { bytes, contentType: row.contentType, fileName: `illustration-${row.id.slice(0, 8)}.${IMAGE_EXTENSION[row.contentType]}` };

@@ -13,7 +13,7 @@ import { audit, auditPatientList } from "../audit";
 import type { AppServices } from "../context";
 import { illustrationBytes } from "./catalogue";
 import { isUuid } from "../../domain/ids";
-import { type CallUser, sessionParticipant } from "../sessions/access";
+import { type CallUser, getCallContext } from "../sessions/access";
 import { type HomeworkSheet, renderHomeworkSheet } from "./homework-pdf";
 
 export const HOMEWORK_EMAIL_JOB = "homework.session-email";
@@ -78,7 +78,7 @@ async function buildSheet(services: AppServices, sessionId: string) {
 
 /** The PDF of a session's homework, for its participants (the patient any time from the homework page). */
 export async function homeworkPdfFor(services: AppServices, user: CallUser, sessionId: string): Promise<{ pdf: Buffer; fileName: string }> {
-  const call = await sessionParticipant(services, user, sessionId);
+  const call = await getCallContext(services, user, sessionId);
   const { sheet, info } = await buildSheet(services, sessionId);
   await audit(services, { actor: user, action: "homework.pdf_read", recordType: "session_homework", recordId: sessionId, patientId: call.patient.id });
   return { pdf: await renderHomeworkSheet(sheet), fileName: `homework-${info.startsAt.toISOString().slice(0, 10)}.pdf` };

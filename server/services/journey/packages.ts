@@ -3,7 +3,9 @@ import { z } from "zod";
 import { isUniqueViolation } from "../../../db/client";
 import { compareIsoDates, isIsoDate } from "../../domain/journey/calendar-date";
 import { todayIn } from "../../domain/journey/zoned-time";
+import { labelLines } from "../../domain/journey/postal-address";
 import type { Actor, AppServices } from "../context";
+import { countryName } from "./postal-address";
 import { failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, requireRole, SCHEDULING_ROLES } from "./common";
 
 const NOT_SHIPPING = ["not_suitable", "cancelled", "clinic_visit_planned"];
@@ -52,19 +54,34 @@ export interface PackageToShip {
   patientName: string;
   country: string | null;
   enrolledAt: Date;
+  /** The label's lines; null while the patient has not given an address. */
+  addressLines: string[] | null;
 }
 
 /** Enrolled programs whose package has not been recorded as shipped, oldest enrolment first. */
 export async function packagesToShip(services: AppServices, actor: Actor): Promise<PackageToShip[]> {
   requireRole(actor, ...SCHEDULING_ROLES);
-  return services.db
+  const rows = await services.db
     .selectFrom("program as pr")
     .innerJoin("user as p", "p.id", "pr.patientId")
     .leftJoin("patientIntake as i", "i.patientId", "pr.patientId")
     .leftJoin("welcomePackage as w", "w.programId", "pr.id")
+    .leftJoin("postalAddress as a", "a.patientId", "pr.patientId")
     .select(["pr.id as programId", "pr.patientId", "p.name as patientName", "i.country", "pr.enrolledAt"])
+    .select(["a.recipient", "a.line1", "a.line2", "a.city", "a.region", "a.postalCode", "a.country as addressCountry"])
     .where("w.programId", "is", null)
     .where("pr.status", "not in", NOT_SHIPPING)
     .orderBy("pr.enrolledAt")
     .execute();
+  return rows.map((r) => ({
+    programId: r.programId,
+    patientId: r.patientId,
+    patientName: r.patientName,
+    country: r.addressCountry ?? r.country,
+    enrolledAt: r.enrolledAt,
+    addressLines:
+      r.line1 && r.addressCountry
+        ? labelLines({ recipient: r.recipient ?? r.patientName, line1: r.line1, line2: r.line2 ?? "", city: r.city ?? "", region: r.region ?? "", postalCode: r.postalCode ?? "", country: r.addressCountry }, countryName(r.addressCountry))
+        : null,
+  }));
 }

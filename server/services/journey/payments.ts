@@ -11,7 +11,7 @@ import { compareIsoDates, isIsoDate } from "../../domain/journey/calendar-date";
 import { startOfLocalDay, todayIn } from "../../domain/journey/zoned-time";
 import { audit, auditPatientList } from "../audit";
 import type { Actor, AppServices } from "../context";
-import { failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, requireRole, SCHEDULING_ROLES, zoned, type ZonedTime } from "./common";
+import { failure, idField, type JourneyResult, loadUser, notFound, ok, parseInput, type Queryable, requireRole, SCHEDULING_ROLES, zoned, type ZonedTime } from "./common";
 import { billingSettingsOf, loadJourneySettings } from "./settings";
 import { sessionKinds } from "../../domain/session-kinds";
 import { blockPaymentState, type JoinDecision, paidBlocksOf } from "../sessions/payment-state";
@@ -32,6 +32,22 @@ export interface InvoiceView {
   overdue: boolean;
   paidAt: Date | null;
   paymentReference: string | null;
+  /** Received so far (partial transfers), and what is still due. */
+  paidCents: number;
+  balanceCents: number;
+  balance: string;
+}
+
+/** The sum received per invoice, from its recorded payments. */
+export async function paidCentsOf(db: Queryable, invoiceIds: string[]): Promise<Map<string, number>> {
+  if (invoiceIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("invoicePayment")
+    .select(["invoiceId", (eb) => eb.fn.sum<string>("amountCents").as("cents")])
+    .where("invoiceId", "in", invoiceIds)
+    .groupBy("invoiceId")
+    .execute();
+  return new Map(rows.map((r) => [r.invoiceId, Number(r.cents)]));
 }
 
 /** For the planning desk: every unpaid invoice, the earliest due first, overdue ones marked. */
@@ -70,12 +86,21 @@ export async function listInvoices(
   if (filter.patientId) query = query.where("i.patientId", "=", filter.patientId);
   if (filter.programId) query = query.where("i.programId", "=", filter.programId);
   const rows = await query.orderBy("i.dueAt").orderBy("i.createdAt").execute();
-  return rows.map((r) => ({
+  const paid = await paidCentsOf(services.db, rows.map((r) => r.id));
+  return rows.map((r) => {
+    // A paid invoice is settled whatever its payment rows (Stripe records none of its own).
+    const paidCents = r.status === "paid" ? r.amountCents : (paid.get(r.id) ?? 0);
+    const balanceCents = r.status === "unpaid" ? r.amountCents - paidCents : 0;
+    return {
     ...r,
+    paidCents,
+    balanceCents,
+    balance: formatMoney(balanceCents, r.currency),
     amount: formatMoney(r.amountCents, r.currency),
     dueAt: r.dueAt ? zoned(r.dueAt, viewerTimeZone) : null,
     overdue: r.status === "unpaid" && r.dueAt !== null && r.dueAt.getTime() < now.getTime(),
-  }));
+    };
+  });
 }
 
 /** A patient's own invoices (consultation and blocks), latest due last, in their zone. */
@@ -101,7 +126,7 @@ const paymentSchema = z.object({
   reference: z.string({ message: "Enter the bank reference" }).trim().min(1, "Enter the bank reference").max(200, "Keep the reference under 200 characters"),
 });
 
-/** The planning desk records a bank payment of the full amount of one invoice. */
+/** The planning desk records a bank payment: the whole amount still due, or a part of it. */
 export async function recordPayment(services: AppServices, actor: Actor, input: unknown): Promise<JourneyResult<InvoiceView>> {
   requireRole(actor, ...SCHEDULING_ROLES);
   const parsed = parseInput(paymentSchema, input);
@@ -112,21 +137,27 @@ export async function recordPayment(services: AppServices, actor: Actor, input: 
   if (!invoice) notFound("Invoice");
   if (invoice.status === "paid") return failure("ALREADY_PAID", "This invoice is already paid");
   if (invoice.status === "void") return failure("INVOICE_VOID", "This invoice was cancelled");
-  if (amountCents !== invoice.amountCents) {
-    return failure("AMOUNT_MISMATCH", `The payment must match the invoice: ${formatMoney(invoice.amountCents, invoice.currency)}`, "amountCents");
-  }
   const now = services.now();
   const today = todayIn(viewer.timeZone, now);
   if (paidOn && compareIsoDates(paidOn, today) > 0) return failure("DATE_IN_FUTURE", "The payment date cannot be in the future", "paidOn");
   const paidAt = paidOn && paidOn !== today ? startOfLocalDay(paidOn, viewer.timeZone) : now;
-  const updated = await services.db
-    .updateTable("invoice")
-    .set({ status: "paid", paidAt, paymentReference: reference, recordedBy: actor.userId })
-    .where("id", "=", invoiceId)
-    .where("status", "=", "unpaid")
-    .returning("id")
-    .executeTakeFirst();
-  if (!updated) return failure("ALREADY_PAID", "This invoice was just recorded as paid");
+  // Transfers may arrive in parts: each is kept; the invoice is paid when they add up to its amount.
+  const outcome = await services.db.transaction().execute(async (trx) => {
+    const locked = await trx.selectFrom("invoice").select(["status", "amountCents"]).where("id", "=", invoiceId).forUpdate().executeTakeFirstOrThrow();
+    if (locked.status !== "unpaid") return { error: "ALREADY_PAID" as const };
+    const paid = await paidCentsOf(trx, [invoiceId]);
+    const balance = locked.amountCents - (paid.get(invoiceId) ?? 0);
+    if (amountCents > balance) return { error: "TOO_MUCH" as const, balance };
+    await trx.insertInto("invoicePayment").values({ invoiceId, amountCents, paidAt, reference, recordedBy: actor.userId }).execute();
+    if (amountCents === balance) {
+      await trx.updateTable("invoice").set({ status: "paid", paidAt, paymentReference: reference, recordedBy: actor.userId }).where("id", "=", invoiceId).execute();
+    }
+    return { error: null };
+  });
+  if (outcome.error === "ALREADY_PAID") return failure("ALREADY_PAID", "This invoice was just recorded as paid");
+  if (outcome.error === "TOO_MUCH") {
+    return failure("AMOUNT_TOO_HIGH", `The payment is more than what is still due: ${formatMoney(outcome.balance ?? 0, invoice.currency)}`, "amountCents");
+  }
   await audit(services, { actor, action: "invoice.payment_recorded", recordType: "invoice", recordId: invoiceId, patientId: invoice.patientId });
   const [view] = await listInvoices(services, viewer.timeZone, { id: invoiceId });
   return ok(view);

@@ -154,11 +154,19 @@ describe.each(databaseKinds)("program flow on %s", (kind) => {
     const block1 = unpaid.find((i) => i.block === 1)!;
     expect(block1).toMatchObject({ amount: "€945.00", status: "unpaid", overdue: false });
 
-    const wrongAmount = await recordPayment(bed.services, people.planner, { invoiceId: block1.id, amountCents: "90000", reference: "SEPA 123" });
-    expect(wrongAmount).toMatchObject({ ok: false, fieldErrors: { amountCents: "The payment must match the invoice: €945.00" } });
-    await expect(recordPayment(bed.services, people.patient, { invoiceId: block1.id, amountCents: 94_500, reference: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const paid = await recordPayment(bed.services, people.planner, { invoiceId: block1.id, amountCents: "94500", reference: "SEPA 2026-03-05 WALKER" });
-    expect(paid).toMatchObject({ ok: true, value: { status: "paid", paymentReference: "SEPA 2026-03-05 WALKER" } });
+    // €900 of €945 arrives first: recorded, the balance is €45, the block is still unpaid.
+    const part = await recordPayment(bed.services, people.planner, { invoiceId: block1.id, amountCents: "90000", reference: "SEPA 123" });
+    expect(part).toMatchObject({ ok: true, value: { status: "unpaid", paidCents: 90_000, balanceCents: 4_500, balance: "€45.00" } });
+    expect(await canJoinSession(bed.services, people.patient, first.id)).toMatchObject({ allowed: false, code: "BLOCK_UNPAID" });
+    const tooMuch = await recordPayment(bed.services, people.planner, { invoiceId: block1.id, amountCents: "94500", reference: "SEPA 124" });
+    expect(tooMuch).toMatchObject({ ok: false, fieldErrors: { amountCents: "The payment is more than what is still due: €45.00" } });
+    await expect(recordPayment(bed.services, people.patient, { invoiceId: block1.id, amountCents: 4_500, reference: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const paid = await recordPayment(bed.services, people.planner, { invoiceId: block1.id, amountCents: "4500", reference: "SEPA 2026-03-05 WALKER" });
+    expect(paid).toMatchObject({ ok: true, value: { status: "paid", paymentReference: "SEPA 2026-03-05 WALKER", balanceCents: 0 } });
+    expect(await bed.db.selectFrom("invoicePayment").select(["amountCents", "reference"]).where("invoiceId", "=", block1.id).orderBy("createdAt").execute()).toEqual([
+      { amountCents: 90_000, reference: "SEPA 123" },
+      { amountCents: 4_500, reference: "SEPA 2026-03-05 WALKER" },
+    ]);
     expect(await recordPayment(bed.services, people.planner, { invoiceId: block1.id, amountCents: 94_500, reference: "again" })).toMatchObject({ ok: false, code: "ALREADY_PAID" });
     const stored = await bed.db.selectFrom("invoice").selectAll().where("id", "=", block1.id).executeTakeFirstOrThrow();
     expect(stored.status).toBe("paid");

@@ -91,9 +91,6 @@ export async function getCallContext(services: AppServices, user: CallUser, sess
   };
 }
 
-/** The session's therapist, patient or invited staff; anyone else is refused (FORBIDDEN / NOT_FOUND). */
-export const sessionParticipant = getCallContext;
-
 /** Only the session's own therapist. */
 export async function sessionTherapist(services: AppServices, user: CallUser, sessionId: string): Promise<CallContext> {
   const ctx = await getCallContext(services, user, sessionId);

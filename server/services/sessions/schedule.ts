@@ -57,7 +57,7 @@ export interface NewSession {
   /** The demo clinic records past sessions as held; they raise no invoice and send nothing. */
   status?: "scheduled" | "completed";
   /** Check the therapist's hours, the notice period and both calendars first (refusals name `startsAt`). */
-  availability?: { rules: AvailabilityRules; minNoticeMinutes: number; patientBusyMessage: string };
+  availability?: { rules: AvailabilityRules; minNoticeMinutes: number; patientBusyMessage: string; outsideHoursAllowed?: boolean };
   /** Queue the "booked" e-mail with its calendar entry (a plan sends one e-mail for all its sessions). */
   mail: boolean;
 }
@@ -80,7 +80,15 @@ export async function insertSession(trx: Queryable, settings: JourneySettings, s
   const endsAt = s.endsAt ?? sessionEnd(s.kind, startsAt, settings);
   if (s.availability) {
     const busy = await busyRanges(trx, { therapistId: s.therapistId }, startsAt, endsAt);
-    assertSlotBookable({ ...s.availability.rules, start: startsAt, end: endsAt, busy, now, minNoticeMinutes: s.availability.minNoticeMinutes });
+    assertSlotBookable({
+      ...s.availability.rules,
+      start: startsAt,
+      end: endsAt,
+      busy,
+      now,
+      minNoticeMinutes: s.availability.minNoticeMinutes,
+      outsideHoursAllowed: s.availability.outsideHoursAllowed,
+    });
     const patientBusy = await busyRanges(trx, { patientId: s.patientId }, startsAt, endsAt);
     if (patientBusy.length > 0) throw new DomainError("PATIENT_BUSY", s.availability.patientBusyMessage, "startsAt");
   }

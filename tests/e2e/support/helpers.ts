@@ -31,7 +31,31 @@ export function linkFrom(mail: CaughtMail, pathPrefix: string): string {
   return link;
 }
 
+const HYDRATION = /Minified React error #(418|419|421|422|423|425)|Hydration failed|hydrating|did not match|server rendered/i;
+const hydrationErrors = new WeakMap<Page, string[]>();
+
+/**
+ * Collects React hydration warnings (#418/#425: the server's HTML and the browser's first render differ,
+ * e.g. a time formatted in the browser's zone). `expectAccessible` and `expectNoHydrationWarning` fail on them.
+ */
+export function watchHydration(page: Page): void {
+  if (hydrationErrors.has(page)) return;
+  const errors: string[] = [];
+  hydrationErrors.set(page, errors);
+  page.on("console", (message) => {
+    if (message.type() === "error" && HYDRATION.test(message.text())) errors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => {
+    if (HYDRATION.test(error.message)) errors.push(`${page.url()}: ${error.message}`);
+  });
+}
+
+export function expectNoHydrationWarning(page: Page): void {
+  expect(hydrationErrors.get(page) ?? [], "hydration warnings").toEqual([]);
+}
+
 export async function logIn(page: Page, email: string, password = DEMO_PASSWORD, totpKey?: string) {
+  watchHydration(page);
   await page.goto("/login");
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
@@ -50,6 +74,7 @@ const axeSource = () => (axeCache ??= readFileSync(require.resolve("axe-core/axe
 
 /** Runs axe-core (served from node_modules, no CDN) and fails on any WCAG A/AA violation. */
 export async function expectAccessible(page: Page) {
+  expectNoHydrationWarning(page);
   // Injected through DevTools (not a <script>), so the page's strict CSP stays on during the check.
   await page.evaluate(axeSource());
   const violations = await page.evaluate(async () => {
