@@ -234,7 +234,7 @@ export async function attachSnapshotPhoto(
   if (!isExpressionId(input.expression)) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { expression: "is not one of the captured expressions" } };
   const limit = Math.min(PHOTO_MAX_BYTES, services.env.UPLOAD_LIMIT_BYTES);
   if (input.bytes.length === 0) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "The picture is empty" } };
-  if (input.bytes.length > limit) return { ok: false, code: "PHOTO_TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
+  if (input.bytes.length > limit) return { ok: false, code: "TOO_LARGE", fieldErrors: { photo: `The picture is too large (${input.bytes.length} bytes; at most ${limit})` } };
   const type = sniffPhoto(input.bytes);
   if (!type) return { ok: false, code: "INVALID_PHOTO", fieldErrors: { photo: "This is not a JPEG, PNG or WebP picture" } };
   const capture = await services.db.selectFrom("faceCapture").select(["id", "photoPath"]).where("snapshotId", "=", snap.id).where("expression", "=", input.expression).executeTakeFirst();
