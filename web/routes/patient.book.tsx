@@ -39,7 +39,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     const open = await listOpenConsultationSlots(services, actor, current ? { therapistId: current.therapistId } : {});
     if (open.ok) slots = open.value.slots.map((s) => ({ therapistId: s.therapistId, therapistName: s.therapistName, startsAt: s.startsAt.toISOString(), date: s.viewer.date, time: s.viewer.time }));
   }
-  const invoice = current ? invoices.find((i) => i.kind === "consultation" && i.status !== "void" && i.dueAt?.utc === current.startsAt.utc) : undefined;
+  const invoice = current ? invoices.find((i) => i.sessionId === current.sessionId && i.status !== "void") : undefined;
   return {
     timeZone,
     hasIntake: intake !== null,

@@ -23,6 +23,8 @@ export interface InvoiceView {
   patientId: string;
   patientName: string;
   kind: "consultation" | "block" | "supporting";
+  /** The session a per-session invoice belongs to (null for a block). */
+  sessionId: string | null;
   block: number | null;
   amountCents: number;
   currency: string;
@@ -73,6 +75,7 @@ export async function listInvoices(
       "i.patientId",
       "p.name as patientName",
       "i.kind",
+      "i.sessionId",
       "i.block",
       "i.amountCents",
       "i.currency",
